@@ -1,0 +1,13 @@
+/**
+ * The zod schema of each command's JSON result, and of the files r1 writes or reads.
+ * Loaded only by scripts/write-schemas.mjs and the tests: a run never imports zod for output.
+ * One line per command (id with spaces → dashes) or file format.
+ */
+import type {z} from 'zod'
+
+export const RESULT_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {
+  'profiles-list': async () => (await import('../core/profiles/results.schema.js')).ProfilesListResult,
+  'profiles-show': async () => (await import('../core/profiles/results.schema.js')).ProfilesShowResult,
+}
+
+export const FILE_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {}

@@ -1,0 +1,46 @@
+import {z} from 'zod'
+
+import type {ProfileKind} from '../constants.js'
+import {R1Error} from '../errors.js'
+import type {Catalog, RawProfileFile} from './catalog.js'
+import {EngineProfile} from './engine.schema.js'
+import {GpuProfile} from './gpu.schema.js'
+import {ModelProfile} from './model.schema.js'
+
+export const PROFILE_SCHEMAS = {
+  engines: EngineProfile,
+  gpus: GpuProfile,
+  models: ModelProfile,
+} as const
+
+/** Validate one profile file; a problem names the file, the field path and what is wrong. */
+export function parseProfile<K extends ProfileKind>(kind: K, path: string, data: unknown): z.infer<(typeof PROFILE_SCHEMAS)[K]> {
+  const schema = PROFILE_SCHEMAS[kind] as z.ZodType
+  const parsed = schema.safeParse(data)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const field = issue.path.length > 0 ? issue.path.join('.') : '(top level)'
+    throw new R1Error('R1_BAD_PROFILE', `${path}: ${field}: ${issue.message}`, {
+      suggestions: [
+        `Fix ${field} in ${path}, or move the file out of the profiles folder.`,
+        `See \`r1 profiles show <id>\` for a valid ${kind.slice(0, -1)} profile to copy.`,
+      ],
+    })
+  }
+
+  return parsed.data as z.infer<(typeof PROFILE_SCHEMAS)[K]>
+}
+
+/** Validate every file first, then merge: nothing loads half-way. User profiles replace built-ins with the same id. */
+export function buildCatalog(base: Catalog, files: readonly RawProfileFile[]): Catalog {
+  const parsed = files.map((f) => ({kind: f.kind, profile: parseProfile(f.kind, f.path, f.data) as {id: string}}))
+  const out: Catalog = {engines: [...base.engines], gpus: [...base.gpus], models: [...base.models]}
+  for (const {kind, profile} of parsed) {
+    const list = out[kind] as Array<{id: string}>
+    const at = list.findIndex((p) => p.id === profile.id)
+    if (at === -1) list.push(profile)
+    else list[at] = profile
+  }
+
+  return out
+}

@@ -1,0 +1,109 @@
+import {z} from 'zod'
+
+import {QUANTIZATIONS} from '../constants.js'
+
+/** User-facing checkpoint families (--quantization). */
+export const Quantization = z.enum(QUANTIZATIONS)
+
+/** Architecture of a DeepSeek-V3-class MoE with MLA (models.json "deepseek-ai/DeepSeek-R1"). */
+export const MlaMoeArchitecture = z
+  .object({
+    kind: z.literal('mla-moe'),
+    numLayers: z.number().int().positive(),
+    firstKDenseReplace: z.number().int().nonnegative(),
+    hiddenSize: z.number().int().positive(),
+    intermediateSize: z.number().int().positive(),
+    moeIntermediateSize: z.number().int().positive(),
+    numRoutedExperts: z.number().int().positive(),
+    numExpertsPerToken: z.number().int().positive(),
+    numSharedExperts: z.number().int().nonnegative(),
+    numAttentionHeads: z.number().int().positive(),
+    qLoraRank: z.number().int().positive(),
+    kvLoraRank: z.number().int().positive(),
+    qkRopeHeadDim: z.number().int().positive(),
+    qkNopeHeadDim: z.number().int().positive(),
+    vHeadDim: z.number().int().positive(),
+    vocabSize: z.number().int().positive(),
+    maxPositionEmbeddings: z.number().int().positive(),
+    numNextnPredictLayers: z.number().int().nonnegative(),
+    tieWordEmbeddings: z.boolean(),
+  })
+  .strict()
+
+/** Dense decoder with grouped-query attention (Qwen2, Llama). */
+export const GqaDenseArchitecture = z
+  .object({
+    kind: z.literal('gqa-dense'),
+    family: z.enum(['qwen2', 'llama']),
+    numLayers: z.number().int().positive(),
+    hiddenSize: z.number().int().positive(),
+    intermediateSize: z.number().int().positive(),
+    numAttentionHeads: z.number().int().positive(),
+    numKeyValueHeads: z.number().int().positive(),
+    headDim: z.number().int().positive(),
+    vocabSize: z.number().int().positive(),
+    maxPositionEmbeddings: z.number().int().positive(),
+    qkvBias: z.boolean(),
+    tieWordEmbeddings: z.boolean(),
+  })
+  .strict()
+
+export const ModelArchitecture = z.discriminatedUnion('kind', [MlaMoeArchitecture, GqaDenseArchitecture])
+export type ModelArchitecture = z.infer<typeof ModelArchitecture>
+
+/** How a checkpoint stores its weights: which tensors are quantized, to what, with which scales. */
+export const QuantScheme = z
+  .object({
+    weights: z.enum(['bf16', 'fp8_e4m3', 'int8', 'int4', 'nvfp4']),
+    /** Which linear layers carry the quantized format; the rest (embeddings, norms, router, head) stay BF16. */
+    covers: z.enum(['none', 'all-linear', 'moe-experts', 'all-linear-except-dense-attention']),
+    activations: z.enum(['bf16', 'fp8', 'int8', 'fp4']).default('bf16'),
+    scales: z
+      .discriminatedUnion('kind', [
+        z.object({kind: z.literal('none')}).strict(),
+        z.object({kind: z.literal('block'), block: z.tuple([z.number().int(), z.number().int()]), bytes: z.number()}).strict(),
+        z.object({kind: z.literal('channel'), bytes: z.number()}).strict(),
+        z.object({kind: z.literal('group'), groupSize: z.number().int(), bytes: z.number(), zeroPoints: z.boolean()}).strict(),
+      ])
+      .default({kind: 'none'}),
+  })
+  .strict()
+export type QuantScheme = z.infer<typeof QuantScheme>
+
+export const Checkpoint = z
+  .object({
+    id: z.string().describe('stable id: "r1-fp8"'),
+    repo: z.string().describe('Hugging Face repository id'),
+    aliases: z.array(z.string()).default([]),
+    quantization: Quantization,
+    scheme: QuantScheme,
+    /** What the engines call it (null = detected from the checkpoint's config, no flag). */
+    engineQuantization: z.object({sglang: z.string().nullable(), vllm: z.string().nullable()}).strict(),
+    diskBytes: z.number().positive().describe('published size of the repository files'),
+    includesMtp: z.boolean().default(false).describe('the MTP layer is stored in the files'),
+    gated: z.boolean(),
+    trustRemoteCode: z.boolean(),
+    /** Architectures the checkpoint's kernels need, beyond the engine's own rules (FP4: Blackwell only). */
+    requires: z.object({minComputeCapability: z.string().nullable(), note: z.string().nullable()}).strict().optional(),
+    source: z.string(),
+  })
+  .strict()
+export type Checkpoint = z.infer<typeof Checkpoint>
+
+export const ModelProfile = z
+  .object({
+    id: z.string().describe('"deepseek-r1", "r1-distill-qwen-32b"'),
+    displayName: z.string(),
+    family: z.enum(['r1', 'distill']),
+    /** Larger is stronger; the recommendation prefers the strongest model that serves the context. */
+    strength: z.number().int(),
+    baseModel: z.string().nullable(),
+    aliases: z.array(z.string()).default([]),
+    advertisedContext: z.number().int().positive(),
+    architecture: ModelArchitecture,
+    activeParams: z.number().positive().nullable().describe('published, for cross-checks only'),
+    checkpoints: z.array(Checkpoint).min(1),
+    sources: z.array(z.string()),
+  })
+  .strict()
+export type ModelProfile = z.infer<typeof ModelProfile>

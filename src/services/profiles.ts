@@ -1,0 +1,48 @@
+import {PROFILE_KINDS, type ProfileKind} from '../core/constants.js'
+import {R1Error} from '../core/errors.js'
+import type {Catalog} from '../core/profiles/catalog.js'
+import type {ProfileRow, ProfilesListResult, ProfilesShowResult} from '../core/profiles/results.schema.js'
+
+export interface ProfilesDeps {
+  loadCatalog: () => Promise<Catalog>
+}
+
+export async function listProfiles(deps: ProfilesDeps, kind?: ProfileKind): Promise<ProfilesListResult> {
+  const catalog = await deps.loadCatalog()
+  const rows: ProfileRow[] = []
+  if (!kind || kind === 'models') {
+    for (const m of catalog.models) {
+      rows.push({detail: m.checkpoints.map((c) => c.quantization).join(', '), id: m.id, kind: 'models', name: m.displayName})
+    }
+  }
+
+  if (!kind || kind === 'gpus') {
+    for (const g of catalog.gpus) {
+      rows.push({detail: `${g.architecture} ${g.computeCapability}, ${g.memoryGB} GB`, id: g.id, kind: 'gpus', name: g.displayName})
+    }
+  }
+
+  if (!kind || kind === 'engines') {
+    for (const e of catalog.engines) {
+      rows.push({detail: `default version ${e.defaultVersion}`, id: e.id, kind: 'engines', name: e.displayName})
+    }
+  }
+
+  return {profiles: rows}
+}
+
+export async function showProfile(deps: ProfilesDeps, id: string): Promise<ProfilesShowResult> {
+  const catalog = await deps.loadCatalog()
+  const needle = id.toLowerCase()
+  for (const kind of PROFILE_KINDS) {
+    for (const p of catalog[kind] as Array<{id: string; aliases?: string[]}>) {
+      if (p.id.toLowerCase() === needle || p.aliases?.some((a) => a.toLowerCase() === needle)) {
+        return {kind, profile: p as unknown as Record<string, unknown>}
+      }
+    }
+  }
+
+  throw new R1Error('R1_USAGE', `no profile with id or alias "${id}"`, {
+    suggestions: ['List them with `r1 profiles list`.'],
+  })
+}
