@@ -106,3 +106,15 @@ export const PlanConfig = z
   })
   .strict()
 export type PlanConfig = z.infer<typeof PlanConfig>
+
+/** The file `r1 plan --out` writes and `r1 serve --plan` reads. */
+export const PlanFile = z
+  .object({
+    kind: z.literal('r1-plan'),
+    version: z.literal(1),
+    plan: PlanConfig,
+    /** The hardware the plan was made for (detect's result, or the described GPUs). */
+    hardware: z.unknown(),
+  })
+  .strict()
+export type PlanFile = z.infer<typeof PlanFile>
