@@ -75,9 +75,10 @@ export function createRunner(options: RunnerOptions = {}): Runner {
 
     spawn(command, args, opts = {}) {
       log?.(`$ ${[command, ...args].join(' ')}`)
+      // Its own process group (detached), so that a signal reaches the engine and every worker it forks,
+      // and so that the terminal's Ctrl-C comes to r1 first: r1 decides how to stop it.
       const child = execa(command, [...args], {
         buffer: false,
-        cleanup: true,
         cwd: opts.cwd,
         detached: true,
         env: opts.env,
@@ -87,12 +88,33 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       })
       for (const stream of ['stdout', 'stderr'] as const) {
         const readable = child[stream]
-        if (readable && opts.onLine) {
+        if (!readable) continue
+        if (opts.onLine) {
           const rl = createInterface({crlfDelay: Number.POSITIVE_INFINITY, input: readable})
           rl.on('line', (line) => opts.onLine?.(stream, line))
+        } else {
+          readable.resume()
         }
       }
 
+      const pid = child.pid ?? -1
+      let running = pid > 0
+      const killGroup = (signal: NodeJS.Signals) => {
+        if (pid <= 0) return
+        try {
+          process.kill(-pid, signal)
+        } catch {
+          try {
+            if (running) process.kill(pid, signal)
+          } catch {
+            // already gone
+          }
+        }
+      }
+
+      // Whatever happens to r1 (an uncaught error, process.exit), the engine's group does not outlive it.
+      const onExit = () => killGroup('SIGKILL')
+      if (running) process.once('exit', onExit)
       const exited = child.then(
         (r) => ({
           exitCode: r.exitCode ?? null,
@@ -101,23 +123,11 @@ export function createRunner(options: RunnerOptions = {}): Runner {
         }),
         () => ({exitCode: null, notFound: false, signal: null}),
       )
-      const pid = child.pid ?? -1
-      return {
-        exited,
-        killGroup(signal) {
-          if (pid <= 0) return
-          try {
-            process.kill(-pid, signal)
-          } catch {
-            try {
-              process.kill(pid, signal)
-            } catch {
-              // already gone
-            }
-          }
-        },
-        pid,
-      }
+      // The hook stays after the leader exits: workers it forked may still hold the group.
+      void exited.then(() => {
+        running = false
+      })
+      return {exited, killGroup, pid}
     },
   }
 }

@@ -1,0 +1,16 @@
+/** SIGINT and SIGTERM to the one who supervises the engine. */
+export type StopSignal = 'SIGINT' | 'SIGTERM'
+
+/** Calls `handler` on each SIGINT/SIGTERM while installed; returns the uninstaller. */
+export function onStopSignal(handler: (signal: StopSignal) => void): () => void {
+  const listener = (signal: NodeJS.Signals) => handler(signal as StopSignal)
+  process.on('SIGINT', listener)
+  process.on('SIGTERM', listener)
+  return () => {
+    process.off('SIGINT', listener)
+    process.off('SIGTERM', listener)
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+export const now = (): number => Date.now()
