@@ -1,0 +1,14 @@
+/**
+ * Engine command builders: a plan (without its command) → the argv and env that start SGLang or vLLM, and the
+ * other forms of the same command (docker run, a LeaderWorkerSet manifest, a shell line to copy).
+ * Pure: no process, no file system; secrets are named (passEnv), never carried as values.
+ */
+export {buildEngine, buildEngineCommand, type EngineBuild} from './build.js'
+export {DEEPSEEK_SAMPLING, type EngineBuildInput, HEAD_ADDRESS_PLACEHOLDER} from './common.js'
+export {dockerCommand, dockerImage, type DockerInput} from './docker.js'
+export {kubernetesManifest, type KubernetesInput, type LeaderWorkerSet} from './kubernetes.js'
+export {envRef, shellLine, shellQuote, shellWord, substituteEnvRefs} from './shell.js'
+export {batchSizes, type Jetson, jetsonKind} from './tuning.js'
+export {compareVersions, parseVersion} from './version.js'
+export {DEFAULT_ENGINE_VERSIONS, type EngineFlags, engineFlagsFor, VERSION_RULES, type VersionRule} from './versions.js'
+export {VLLM_API_KEY_ENV} from './vllm.js'

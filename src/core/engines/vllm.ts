@@ -1,0 +1,120 @@
+/**
+ * `vllm serve` argv for a plan (flag names checked against shared/engine-flags/vllm.json).
+ */
+import type {NodeCommand} from '../planner/plan.schema.js'
+import {type BuildContext, DEEPSEEK_SAMPLING, str} from './common.js'
+import {envRef} from './shell.js'
+
+export const VLLM_ENTRY = ['vllm', 'serve'] as const
+
+/** vLLM's documented multi-node DP RPC port (data_parallel_deployment.md example) and Ray's default port. */
+export const VLLM_DP_RPC_PORT = 13_345
+export const RAY_PORT = 6379
+
+/** The environment variable `vllm serve` reads its API key from. */
+export const VLLM_API_KEY_ENV = 'VLLM_API_KEY'
+
+export function vllmArgs(ctx: BuildContext): {argv: string[]; env: Record<string, string>; passEnv: string[]} {
+  const {flags, input, sizes, attention} = ctx
+  const {plan, checkpoint, options} = input
+  const argv: string[] = [...VLLM_ENTRY, checkpoint.repo]
+  const env: Record<string, string> = {}
+  const passEnv: string[] = []
+
+  if (checkpoint.trustRemoteCode) argv.push('--trust-remote-code')
+  if (flags.has('enable-reasoning')) argv.push('--enable-reasoning')
+  if (flags.has('reasoning-parser')) argv.push('--reasoning-parser', 'deepseek_r1')
+  if (plan.dtype === 'half') argv.push('--dtype', 'half')
+  const quantization = checkpoint.engineQuantization.vllm
+  if (quantization) argv.push('--quantization', quantization)
+
+  // Parallelism: TP inside a replica, PP across stages, DP replicas; EP spans TP × DP (expert_parallel_deployment.md).
+  argv.push('--tensor-parallel-size', str(plan.tensorParallel))
+  if (plan.pipelineParallel > 1) argv.push('--pipeline-parallel-size', str(plan.pipelineParallel))
+  if (plan.dataParallel > 1) argv.push('--data-parallel-size', str(plan.dataParallel))
+  if (plan.expertParallel > 1 && flags.has('enable-expert-parallel')) argv.push('--enable-expert-parallel')
+
+  // Attention and KV cache.
+  if (attention.backend) {
+    if (flags.has('attention-backend-flag')) argv.push('--attention-backend', attention.backend)
+    else env.VLLM_ATTENTION_BACKEND = attention.backend
+  }
+
+  if (attention.fp8Kv) argv.push('--kv-cache-dtype', 'fp8')
+
+  if (ctx.mtp) {
+    if (flags.has('speculative-config-json')) {
+      const method = flags.has('mtp-method-name') ? 'mtp' : 'deepseek_mtp'
+      argv.push('--speculative-config', JSON.stringify({method, num_speculative_tokens: 1}))
+    } else {
+      argv.push('--num-speculative-tokens', '1')
+    }
+  }
+
+  // Memory and batching.
+  if (plan.gpuMemoryUtilization !== null) argv.push('--gpu-memory-utilization', str(plan.gpuMemoryUtilization))
+  argv.push('--max-model-len', str(plan.contextLength))
+  argv.push('--max-num-seqs', str(sizes.maxRunningPerRank))
+  argv.push('--max-num-batched-tokens', str(Math.max(sizes.prefillChunk, sizes.maxRunningPerRank)))
+  if (flags.has('max-cudagraph-capture-size')) argv.push('--max-cudagraph-capture-size', str(sizes.cudaGraphMaxBs))
+
+  // DeepSeek's sampling as the server default, so a client that sends nothing gets temperature 0.6, top-p 0.95.
+  if (flags.has('override-generation-config')) argv.push('--override-generation-config', JSON.stringify(DEEPSEEK_SAMPLING))
+
+  // Recipe environment (vllm-project/recipes DeepSeek-R1.yaml): FlashInfer MoE kernels for FP8 on Hopper and
+  // Blackwell, FP4 on Blackwell. Never VLLM_USE_V1.
+  if (ctx.mla && flags.has('flashinfer-moe-env')) {
+    const arch = plan.gpu.architecture
+    if (checkpoint.quantization === 'fp8' && (arch === 'hopper' || arch === 'blackwell')) env.VLLM_USE_FLASHINFER_MOE_FP8 = '1'
+    if (checkpoint.quantization === 'fp4' && arch === 'blackwell') env.VLLM_USE_FLASHINFER_MOE_FP4 = '1'
+  }
+
+  argv.push('--host', options.host, '--port', str(options.port))
+  if (options.apiKeyEnv === VLLM_API_KEY_ENV) {
+    passEnv.push(VLLM_API_KEY_ENV)
+  } else if (options.apiKeyEnv) {
+    argv.push('--api-key', envRef(options.apiKeyEnv))
+    passEnv.push(options.apiKeyEnv)
+  }
+
+  return {argv, env, passEnv}
+}
+
+/**
+ * Several nodes, vLLM's own way:
+ * - data parallel (DP/EP plans): every node runs `vllm serve` with --data-parallel-size-local; workers are --headless;
+ * - TP × PP across nodes: a Ray cluster (`ray start --head` / `ray start --address`), then one `vllm serve` on the head.
+ */
+export function vllmNodes(ctx: BuildContext, base: string[], env: Record<string, string>): NodeCommand[] {
+  const {plan, options} = ctx.input
+  const perReplica = plan.tensorParallel * plan.pipelineParallel
+  const local = Math.floor(plan.gpusPerNode / perReplica)
+  const nodes: NodeCommand[] = []
+  if (plan.dataParallel > 1 && local >= 1 && plan.gpusPerNode % perReplica === 0 && ctx.flags.has('multi-node-dp')) {
+    const rpcPort = options.distInitPort ?? VLLM_DP_RPC_PORT
+    const common = ['--data-parallel-size-local', str(local), '--data-parallel-address', ctx.headAddress, '--data-parallel-rpc-port', str(rpcPort)]
+    for (let rank = 0; rank < plan.nodes; rank++) {
+      const argv = rank === 0 ? [...base, ...common] : [...base, ...common, '--data-parallel-start-rank', str(rank * local), '--headless']
+      nodes.push({argv, before: [], env: {...env}, rank, role: rank === 0 ? 'head' : 'worker'})
+    }
+
+    return nodes
+  }
+
+  const rayPort = options.distInitPort ?? RAY_PORT
+  for (let rank = 0; rank < plan.nodes; rank++) {
+    if (rank === 0) {
+      nodes.push({
+        argv: [...base, '--distributed-executor-backend', 'ray'],
+        before: [['ray', 'start', '--head', '--port', str(rayPort)]],
+        env: {...env},
+        rank,
+        role: 'head',
+      })
+    } else {
+      nodes.push({argv: ['ray', 'start', '--address', `${ctx.headAddress}:${rayPort}`, '--block'], before: [], env: {...env}, rank, role: 'worker'})
+    }
+  }
+
+  return nodes
+}
