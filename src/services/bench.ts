@@ -45,6 +45,9 @@ export async function bench(deps: BenchDeps, options: BenchOptions): Promise<Ben
   const prompts = options.dataset ? parsePromptFile(await deps.readText(options.dataset), options.dataset) : undefined
   const model = await resolveModel(deps, options, options.model)
   const jobs = Array.from({length: options.requests}, (_, i) => (prompts ? prompts[i % prompts.length] : syntheticPrompt(options.inputTokens, i + 1)))
+  // One warm-up request first, not counted (vLLM's "initial test run"): it opens the connection, loads
+  // the HTTP client and fails fast when the server cannot serve at all.
+  await streamChat(deps, options, chatBody({ignoreEos: true, maxTokens: Math.min(options.outputTokens, 16), model, prompt: jobs[0], temperature: DEFAULT_TEMPERATURE, topP: DEFAULT_TOP_P}))
   let done = 0
   let countedFromUsage = true
   const errors: string[] = []

@@ -9,7 +9,6 @@ export interface RecordedRequest {
   method: string
   path: string
   headers: Record<string, string | string[] | undefined>
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any
 }
 
@@ -27,7 +26,6 @@ export interface FakeOpenAIOptions {
   usage?: boolean
   apiKey?: string
   port?: number
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   reply?: (body: any, n: number) => FakeReply | undefined
 }
 
