@@ -8,6 +8,7 @@ export const MigInstance = z.object({
   profile: z.string().describe('MIG profile as nvidia-smi prints it, e.g. "3g.40gb"'),
   memoryMiB: z.number().nullable(),
 })
+export type MigInstance = z.infer<typeof MigInstance>
 
 export const DetectedGpu = z.object({
   index: z.number().int(),

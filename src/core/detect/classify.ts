@@ -1,0 +1,117 @@
+/** From what a capture says to DetectedGpu: architecture by compute capability, else by name from the catalog. */
+import type {Architecture} from '../constants.js'
+import {gpuCandidates, memoryClose} from '../profiles/gpus.js'
+import type {GpuProfile} from '../profiles/gpu.schema.js'
+import {architectureFromComputeCapability, architectureFromProductName, engineSupportsComputeCapability} from './architecture.js'
+import type {DetectedGpu} from './detect.schema.js'
+import type {RawGpu} from './raw.js'
+
+/** Memory other processes hold above this is worth a warning (a desktop session takes a few hundred MiB). */
+const USED_WARN_MiB = 1024
+
+export interface Classified {
+  computeCapability: string | null
+  architecture: Architecture
+  profile: GpuProfile | null
+  /** Why the name could not be classified, when it could not. */
+  problem: string | null
+}
+
+/** Classify a name (and the printed memory, to tell apart sizes of one truncated name) with the catalog. */
+export function classifyByName(catalog: readonly GpuProfile[], name: string, memoryMiB: number | null): Classified {
+  const candidates = gpuCandidates(catalog, name, {prefix: 'truncated'})
+  const sized = memoryMiB === null ? [] : candidates.filter((g) => memoryClose(g.memoryMiB, memoryMiB))
+  const pick = sized.length === 1 ? sized : candidates
+  if (pick.length === 1) {
+    const g = pick[0]
+    return {architecture: g.architecture, computeCapability: g.computeCapability, problem: null, profile: g}
+  }
+
+  const ccs = new Set(pick.map((g) => g.computeCapability))
+  if (pick.length > 1 && ccs.size === 1) {
+    const cc = pick[0].computeCapability
+    return {architecture: architectureFromComputeCapability(cc), computeCapability: cc, problem: null, profile: null}
+  }
+
+  const problem =
+    pick.length > 1
+      ? `"${name}" could be any of ${pick.map((g) => g.displayName).join(', ')}`
+      : /(\.\.\.|…)\s*$/.test(name)
+        ? `nvidia-smi cut the name to "${name}", which fits no single GPU of the catalog`
+        : `"${name}" is not in the GPU catalog`
+  return {architecture: 'unknown', computeCapability: null, problem, profile: null}
+}
+
+export function classifyGpus(raw: readonly RawGpu[], catalog: readonly GpuProfile[]): {gpus: DetectedGpu[]; warnings: string[]} {
+  const warnings: string[] = []
+  const gpus = raw.map((r): DetectedGpu => {
+    const name = r.name ?? 'unknown'
+    let cc = r.computeCapability
+    let architecture: Architecture
+    let unified = r.memoryNotSupported
+    if (r.fixed) {
+      cc = r.fixed.computeCapability
+      architecture = cc ? architectureFromComputeCapability(cc) : 'unknown'
+      unified = unified || r.fixed.unifiedMemory
+    } else if (cc) {
+      architecture = architectureFromComputeCapability(cc)
+      const byName = r.name ? classifyByName(catalog, r.name, r.memoryTotalMiB) : null
+      if (byName?.profile?.unifiedMemory) unified = true
+    } else {
+      const byName = r.name ? classifyByName(catalog, r.name, r.memoryTotalMiB) : null
+      const printed = r.productArchitecture ? architectureFromProductName(r.productArchitecture) : 'unknown'
+      if (byName && byName.architecture !== 'unknown') {
+        cc = byName.computeCapability
+        architecture = byName.architecture
+        if (byName.profile?.unifiedMemory) unified = true
+      } else if (printed !== 'unknown') {
+        architecture = printed
+      } else {
+        architecture = 'unknown'
+        const why = byName?.problem
+          ? `${byName.problem} and the capture has no compute capability`
+          : 'the capture prints neither a name nor a compute capability'
+        warnings.push(`GPU ${r.index}: architecture unknown: ${why}. Pass --gpu NAME to plan for it.`)
+      }
+    }
+
+    if (architecture === 'unknown' && (cc || r.productArchitecture) && !r.fixed) {
+      warnings.push(`GPU ${r.index} (${name}): compute capability ${cc ?? r.productArchitecture} is not one r1 knows.`)
+    }
+
+    return {
+      architecture,
+      computeCapability: cc,
+      index: r.index,
+      memoryTotalMiB: r.memoryTotalMiB,
+      memoryUsedMiB: r.memoryUsedMiB,
+      mig: r.migEnabled ? {instances: (r.migInstances ?? []).map((i) => ({memoryMiB: i.memoryMiB, profile: i.profile}))} : null,
+      name,
+      unifiedMemory: unified,
+      uuid: r.uuid,
+    }
+  })
+  return {gpus, warnings: [...warnings, ...servingWarnings(gpus)]}
+}
+
+/** Warnings that matter for serving: no engine for this architecture, memory already in use, MIG on. */
+export function servingWarnings(gpus: readonly DetectedGpu[]): string[] {
+  const out: string[] = []
+  for (const g of gpus) {
+    if (g.computeCapability && !engineSupportsComputeCapability(g.computeCapability)) {
+      out.push(`GPU ${g.index} (${g.name}): ${g.architecture} (compute capability ${g.computeCapability}) is not supported by vLLM or SGLang (both need 7.0 or newer).`)
+    }
+
+    if (g.memoryUsedMiB !== null && g.memoryUsedMiB > USED_WARN_MiB && !g.mig) {
+      const total = g.memoryTotalMiB === null ? '' : ` of ${g.memoryTotalMiB} MiB`
+      out.push(`GPU ${g.index} (${g.name}): ${g.memoryUsedMiB} MiB${total} already used by other processes; an engine sized for the whole card will not start.`)
+    }
+
+    if (g.mig) {
+      const n = g.mig.instances.length
+      out.push(`GPU ${g.index} (${g.name}): MIG is on${n > 0 ? ` (${n} instance${n === 1 ? '' : 's'})` : ''}; an engine sees one instance, not the card.`)
+    }
+  }
+
+  return out
+}

@@ -1,0 +1,120 @@
+/**
+ * `nvidia-smi --query-gpu=... --format=csv[,noheader][,nounits]`: with a header (any subset of fields, with or
+ * without units), or without one (r1's own field order, or recognisable cells).
+ */
+import {findGpu, memoryClose} from '../profiles/gpus.js'
+import type {GpuProfile} from '../profiles/gpu.schema.js'
+import {cleanVersion, emptyGpu, isNotSupported, parseMiB, type RawGpu} from './raw.js'
+
+/** The fields r1 asks for, in this order (live detect). compute_cap is dropped for drivers older than ~510. */
+export const QUERY_FIELDS = ['index', 'name', 'uuid', 'pci.bus_id', 'memory.total', 'memory.used', 'compute_cap', 'driver_version', 'mig.mode.current'] as const
+export const QUERY_FIELDS_NO_CC = QUERY_FIELDS.filter((f) => f !== 'compute_cap')
+
+const KNOWN_FIELDS = new Set<string>([...QUERY_FIELDS, 'gpu_uuid', 'gpu_name', 'timestamp', 'count', 'serial', 'memory.free', 'pci.device_id', 'utilization.gpu', 'power.draw', 'temperature.gpu'])
+
+function splitRow(line: string): string[] {
+  return line.split(',').map((c) => c.trim())
+}
+
+function headerField(cell: string): string | null {
+  const m = /^([a-z][a-z0-9_.]*)(?:\s*\[[^\]]*\])?$/i.exec(cell)
+  return m ? m[1].toLowerCase() : null
+}
+
+export function looksLikeCsvWithHeader(text: string): boolean {
+  const first = text.split(/\r?\n/).find((l) => l.trim()) ?? ''
+  const fields = splitRow(first).map((c) => headerField(c))
+  return fields.length > 0 && fields.every((f) => f !== null) && fields.some((f) => KNOWN_FIELDS.has(f as string))
+}
+
+function dataLines(text: string): string[][] {
+  return text
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .map((l) => splitRow(l))
+}
+
+function nullable(v: string | undefined): string | null {
+  if (v === undefined || v === '' || isNotSupported(v)) return null
+  return v
+}
+
+function fromRecord(rec: Map<string, string>, row: number): RawGpu {
+  const g = emptyGpu(row)
+  const index = rec.get('index')
+  if (index !== undefined && /^\d+$/.test(index)) g.index = Number(index)
+  g.name = nullable(rec.get('name') ?? rec.get('gpu_name'))
+  g.uuid = nullable(rec.get('uuid') ?? rec.get('gpu_uuid'))
+  g.busId = nullable(rec.get('pci.bus_id'))
+  const total = rec.get('memory.total')
+  g.memoryTotalMiB = parseMiB(total)
+  g.memoryUsedMiB = parseMiB(rec.get('memory.used'))
+  g.memoryNotSupported = total !== undefined && g.memoryTotalMiB === null && isNotSupported(total)
+  const cc = nullable(rec.get('compute_cap'))
+  g.computeCapability = cc && /^\d+\.\d+$/.test(cc) ? cc : null
+  const mig = rec.get('mig.mode.current')
+  g.migEnabled = mig === 'Enabled' ? true : mig === 'Disabled' ? false : null
+  return g
+}
+
+export function parseCsvWithHeader(text: string): {gpus: RawGpu[]; driverVersion: string | null} {
+  const [header, ...rows] = dataLines(text)
+  const fields = header.map((c) => headerField(c) as string)
+  let driver: string | null = null
+  const gpus = rows.map((cells, i) => {
+    const rec = new Map(fields.map((f, j) => [f, cells[j] ?? '']))
+    driver ??= cleanVersion(rec.get('kmd_version') ?? rec.get('driver_version'))
+    return fromRecord(rec, i)
+  })
+  return {driverVersion: driver, gpus}
+}
+
+/** r1's own noheader query (live, or saved): exactly QUERY_FIELDS or QUERY_FIELDS_NO_CC per row. */
+export function parseOwnQuery(text: string): {gpus: RawGpu[]; driverVersion: string | null} | null {
+  const rows = dataLines(text)
+  if (rows.length === 0) return null
+  for (const fields of [QUERY_FIELDS, QUERY_FIELDS_NO_CC] as const) {
+    if (!rows.every((r) => r.length === fields.length && /^\d+$/.test(r[0]))) continue
+    let driver: string | null = null
+    const gpus = rows.map((cells, i) => {
+      const rec = new Map<string, string>(fields.map((f, j) => [f, cells[j]]))
+      driver ??= cleanVersion(rec.get('driver_version'))
+      return fromRecord(rec, i)
+    })
+    return {driverVersion: driver, gpus}
+  }
+
+  return null
+}
+
+const NAME_CELL = /^(NVIDIA|GeForce|Tesla|Quadro|TITAN|GRID)\b/
+
+export function looksLikeCsvNoHeader(text: string): boolean {
+  const rows = dataLines(text)
+  return rows.length > 0 && rows.every((r) => r.length >= 2 && r.length === rows[0].length && r.some((c) => NAME_CELL.test(c)))
+}
+
+/**
+ * A headerless CSV of unknown field order: the name is the cell that reads like a GPU name, the UUID the
+ * "GPU-..." cell, memory.total the cell with "MiB" or else the one number within 3% of the catalog's size for
+ * that name (never a guess among several).
+ */
+export function parseCsvNoHeader(text: string, catalog: readonly GpuProfile[]): {gpus: RawGpu[]; warnings: string[]} {
+  const warnings: string[] = []
+  const gpus = dataLines(text).map((cells, i) => {
+    const g = emptyGpu(i)
+    g.name = cells.find((c) => NAME_CELL.test(c)) ?? null
+    g.uuid = cells.find((c) => /^GPU-[0-9a-f-]+$/i.test(c)) ?? null
+    const withUnit = cells.filter((c) => /^\d+ MiB$/.test(c))
+    if (withUnit.length > 0) g.memoryTotalMiB = parseMiB(withUnit[0])
+    else if (g.name) {
+      const profile = findGpu(catalog, g.name)
+      const close = cells.filter((c) => /^\d+$/.test(c) && memoryClose(profile?.memoryMiB ?? null, Number(c)))
+      if (close.length === 1) g.memoryTotalMiB = Number(close[0])
+    }
+
+    return g
+  })
+  warnings.push('The CSV has no header: only the name, UUID and memory.total were read from it.')
+  return {gpus, warnings}
+}
