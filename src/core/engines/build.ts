@@ -50,11 +50,11 @@ export function buildEngine(input: EngineBuildInput): EngineBuild {
   }
 
   if (engine === 'sglang') {
-    notes.push(
-      flags.has('sampling-defaults')
-        ? `SGLang takes its default sampling from ${checkpoint.repo}'s generation_config.json (--sampling-defaults model); DeepSeek recommends temperature 0.6, top_p 0.95`
-        : `SGLang ${flags.version} has no server-side sampling defaults: send temperature 0.6 and top_p 0.95 with each request`,
-    )
+    if (flags.has('sampling-defaults')) {
+      notes.push(`SGLang chat requests take their default sampling from ${checkpoint.repo}'s generation_config.json (--sampling-defaults model); DeepSeek recommends temperature 0.6, top_p 0.95`)
+    } else if (!flags.has('preferred-sampling-params')) {
+      warnings.push(`SGLang ${flags.version} cannot set default sampling: send temperature 0.6 and top_p 0.95 with each request`)
+    }
   }
 
   const ctx: BuildContext = {attention, flags, headAddress, input, mla, mtp, notes, sizes: batchSizes(plan), warnings}

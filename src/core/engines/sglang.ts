@@ -2,7 +2,7 @@
  * `python3 -m sglang.launch_server` argv for a plan (flag names checked against shared/engine-flags/sglang.json).
  */
 import type {NodeCommand} from '../planner/plan.schema.js'
-import {type BuildContext, str} from './common.js'
+import {type BuildContext, DEEPSEEK_SAMPLING, str} from './common.js'
 import {envRef} from './shell.js'
 
 export const SGLANG_ENTRY = ['python3', '-m', 'sglang.launch_server'] as const
@@ -23,9 +23,9 @@ export function sglangArgs(ctx: BuildContext): {argv: string[]; env: Record<stri
   const quantization = checkpoint.engineQuantization.sglang
   if (quantization) argv.push('--quantization', quantization)
 
-  // Parallelism. Under DP attention SGLang's --tp-size is the whole attention+FFN group (tp × dp in our layout).
-  const total = plan.tensorParallel * plan.dataParallel
-  argv.push('--tp-size', str(plan.dpAttention ? total : plan.tensorParallel))
+  // Parallelism. The layout reads as SGLang's flags (src/core/planner/search.ts): under DP attention
+  // tensorParallel is the whole TP group (--tp-size 8 --dp-size 8 --enable-dp-attention on 8 GPUs).
+  argv.push('--tp-size', str(plan.tensorParallel))
   if (plan.pipelineParallel > 1) argv.push('--pp-size', str(plan.pipelineParallel))
   if (plan.dataParallel > 1) argv.push('--dp-size', str(plan.dataParallel))
   if (plan.dpAttention && plan.dataParallel > 1) argv.push('--enable-dp-attention')
@@ -60,7 +60,11 @@ export function sglangArgs(ctx: BuildContext): {argv: string[]; env: Record<stri
   argv.push('--chunked-prefill-size', str(sizes.prefillChunk))
   argv.push(flags.has('cuda-graph-max-bs-decode') ? '--cuda-graph-max-bs-decode' : '--cuda-graph-max-bs', str(sizes.cudaGraphMaxBs))
 
+  // DeepSeek's sampling as the server default: chat requests take the checkpoint's generation_config.json
+  // (--sampling-defaults model: 0.6 / 0.95 for the R1 family); every request path gets --preferred-sampling-params
+  // merged under what the request itself sends.
   if (flags.has('sampling-defaults')) argv.push('--sampling-defaults', 'model')
+  if (flags.has('preferred-sampling-params')) argv.push('--preferred-sampling-params', JSON.stringify(DEEPSEEK_SAMPLING))
 
   argv.push('--host', options.host, '--port', str(options.port))
   if (options.apiKeyEnv) {

@@ -56,6 +56,7 @@ export const VERSION_RULES: readonly VersionRule[] = [
   {engine: 'sglang', id: 'eagle-mtp', since: '0.5.0', emits: '--speculative-algorithm EAGLE (NEXTN collapsed into EAGLE)', source: 'renames.md; engines.md §1.3 (docs use EAGLE with 3/1/4)', inferred: true},
   {engine: 'sglang', id: 'spec-v2-env', since: '0.5.6', emits: 'SGLANG_ENABLE_SPEC_V2=1 with MTP', source: 'engines.md §1.3/§1.4 (sgl-cookbook v0.5.6 speculative-mtp preset)'},
   {engine: 'sglang', id: 'sampling-defaults', since: '0.5.4', emits: '--sampling-defaults model', source: 'sgl-project/sglang PR #11304 (2025-10-07) added --sampling-defaults; release inferred', inferred: true},
+  {engine: 'sglang', id: 'preferred-sampling-params', since: '0.4.7', emits: '--preferred-sampling-params {"temperature":0.6,"top_p":0.95}', source: 'sglang.json; TokenizerManager merges it under each request\'s own sampling params; floor inferred', inferred: true},
   {engine: 'sglang', id: 'kv-fp8-e4m3', since: '0.4.2', emits: '--kv-cache-dtype fp8_e4m3', source: 'renames.md: PR #2786 (2025-01-08)', inferred: true},
   {engine: 'sglang', id: 'cuda-graph-max-bs-decode', since: '0.5.15', emits: '--cuda-graph-max-bs-decode (before: --cuda-graph-max-bs, still a deprecated alias at 001067ff)', source: 'renames.md "Other SGLang renames at 001067ff"; release unknown, so every release up to the default target gets the old spelling, which both accept', inferred: true},
 ]

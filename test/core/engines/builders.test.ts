@@ -39,6 +39,7 @@ describe('SGLang', () => {
         '--chunked-prefill-size', '8192',
         '--cuda-graph-max-bs', '64',
         '--sampling-defaults', 'model',
+        '--preferred-sampling-params', '{"temperature":0.6,"top_p":0.95}',
         '--host', '0.0.0.0', '--port', '8000',
       ],
       env: {SGLANG_ENABLE_SPEC_V2: '1'},
@@ -97,6 +98,7 @@ describe('SGLang', () => {
     expect(old).toContain('--enable-ep-moe')
     expect(old).not.toContain('--ep-size')
     expect(old).not.toContain('--sampling-defaults')
+    expect(old).not.toContain('--preferred-sampling-params')
     const flashmla = build({engine: 'sglang', engineVersion: '0.4.5', goal: 'throughput', kvFp8: true, nodes: 1}).spec.argv
     expect(flashmla).toContain('--enable-flashmla')
     expect(flashmla).not.toContain('--attention-backend')
@@ -105,6 +107,15 @@ describe('SGLang', () => {
     expect(after(nextn.spec.argv, '--speculative-algorithm')).toBe('NEXTN')
     expect(nextn.spec.env).toEqual({})
     expect(after(build({engine: 'sglang', engineVersion: '0.5.15', goal: 'latency', nodes: 1}).spec.argv, '--cuda-graph-max-bs-decode')).toBe('64')
+  })
+
+  it('says where the sampling defaults come from, or that the version has none', () => {
+    expect(build({engine: 'sglang', goal: 'latency', nodes: 1}).notes).toEqual([
+      "SGLang chat requests take their default sampling from deepseek-ai/DeepSeek-R1's generation_config.json (--sampling-defaults model); DeepSeek recommends temperature 0.6, top_p 0.95",
+    ])
+    const old = build({engine: 'sglang', engineVersion: '0.4.6', goal: 'latency', nodes: 1})
+    expect(old.warnings).toEqual(['SGLang 0.4.6 cannot set default sampling: send temperature 0.6 and top_p 0.95 with each request'])
+    expect(old.notes).toEqual([])
   })
 
   it('distill on Jetson Orin: FlashInfer, small batches', () => {

@@ -63,7 +63,7 @@ describe('engine command matrix (default versions)', () => {
       // The matrix reached the tuning, not just the basics.
       const expected =
         engine === 'sglang'
-          ? ['--model-path', '--reasoning-parser', '--tp-size', '--dp-size', '--enable-dp-attention', '--ep-size', '--speculative-algorithm', '--attention-backend', '--kv-cache-dtype', '--quantization', '--mem-fraction-static', '--context-length', '--max-running-requests', '--chunked-prefill-size', '--nnodes', '--node-rank', '--dist-init-addr', '--api-key', '--sampling-defaults', '--dtype', '--pp-size']
+          ? ['--model-path', '--reasoning-parser', '--tp-size', '--dp-size', '--enable-dp-attention', '--ep-size', '--speculative-algorithm', '--attention-backend', '--kv-cache-dtype', '--quantization', '--mem-fraction-static', '--context-length', '--max-running-requests', '--chunked-prefill-size', '--nnodes', '--node-rank', '--dist-init-addr', '--api-key', '--sampling-defaults', '--preferred-sampling-params', '--dtype', '--pp-size']
           : ['--reasoning-parser', '--tensor-parallel-size', '--pipeline-parallel-size', '--data-parallel-size', '--enable-expert-parallel', '--speculative-config', '--kv-cache-dtype', '--attention-backend', '--gpu-memory-utilization', '--max-model-len', '--max-num-seqs', '--override-generation-config', '--data-parallel-size-local', '--data-parallel-address', '--data-parallel-rpc-port', '--data-parallel-start-rank', '--headless', '--distributed-executor-backend', '--api-key', '--dtype', '--quantization']
       for (const flag of expected) expect(seen, flag).toContain(flag)
     })

@@ -58,7 +58,8 @@ export function makePlan(shape: PlanShape): PlanCore {
   const r1 = model.architecture.kind === 'mla-moe'
   const total = gpusPerNode * nodes
   let layout = {dataParallel: 1, dpAttention: false, expertParallel: 1, pipelineParallel: 1, tensorParallel: 2}
-  if (r1 && goal === 'throughput') layout = {dataParallel: total, dpAttention: true, expertParallel: total, pipelineParallel: 1, tensorParallel: 1}
+  // SGLang: `--tp-size N --dp-size N --enable-dp-attention`; vLLM: `--tensor-parallel-size 1 --data-parallel-size N --enable-expert-parallel`.
+  if (r1 && goal === 'throughput') layout = {dataParallel: total, dpAttention: engine === 'sglang', expertParallel: total, pipelineParallel: 1, tensorParallel: engine === 'sglang' ? total : 1}
   else if (r1) layout = {dataParallel: 1, dpAttention: false, expertParallel: 1, pipelineParallel: nodes, tensorParallel: gpusPerNode}
   else if (goal === 'throughput') layout = {dataParallel: total / 2, dpAttention: false, expertParallel: 1, pipelineParallel: 1, tensorParallel: 2}
   const cc = Number(gpu.computeCapability)
