@@ -1,0 +1,194 @@
+/**
+ * r1 detect: the GPUs of this machine (nvidia-smi, or the Jetson files where it is missing), or of a saved
+ * capture (--from-file). Dependencies come in as arguments so tests pass fakes.
+ */
+import {applyMigDevices, detectFromCapture} from '../core/detect/capture.js'
+import {classifyGpus} from '../core/detect/classify.js'
+import {parseOwnQuery, QUERY_FIELDS, QUERY_FIELDS_NO_CC} from '../core/detect/csv.js'
+import type {DetectResult, HostFacts} from '../core/detect/detect.schema.js'
+import {identifyJetson, jetsonGpu} from '../core/detect/jetson.js'
+import {parseList} from '../core/detect/list.js'
+import type {ParsedCapture} from '../core/detect/raw.js'
+import {recognizeSmiFailure, smiFailureError} from '../core/detect/smi-errors.js'
+import {parseTable} from '../core/detect/table.js'
+import {parseTopology} from '../core/detect/topo.js'
+import {R1Error} from '../core/errors.js'
+import type {GpuProfile} from '../core/profiles/gpu.schema.js'
+import type {CaptureResult, Runner} from '../io/exec.js'
+import {readStdin, readTextFile} from '../io/files.js'
+import {hostFacts} from '../io/host.js'
+import {readJetsonFiles} from '../io/nvidia.js'
+
+export interface JetsonTextsIn {
+  model: string | null
+  tegraRelease: string | null
+  compatible?: string | null
+}
+
+export interface DetectDeps {
+  runner: Runner
+  readFile(path: string): Promise<string>
+  readStdin(): Promise<string>
+  readJetson(): Promise<JetsonTextsIn>
+  hostFacts(): Promise<HostFacts>
+  catalog: GpuProfile[]
+  env: Record<string, string | undefined>
+}
+
+export interface DetectOptions {
+  /** A capture to read instead of this machine; `-` is stdin. */
+  fromFile?: string
+  /** Host facts (CPU, RAM, disk, /dev/shm) for a live detect; default true. */
+  includeHost?: boolean
+}
+
+export interface DetectOutput {
+  result: DetectResult
+  warnings: string[]
+}
+
+const SMI = 'nvidia-smi'
+const TIMEOUT_MS = 30_000
+
+export async function detect(deps: DetectDeps, options: DetectOptions = {}): Promise<DetectOutput> {
+  if (options.fromFile !== undefined) {
+    const text = options.fromFile === '-' ? await deps.readStdin() : await deps.readFile(options.fromFile)
+    if (!text.trim()) {
+      throw new R1Error('R1_UNRECOGNIZED_CAPTURE', options.fromFile === '-' ? 'nothing on stdin' : `${options.fromFile} is empty`, {
+        suggestions: ['Pipe a capture in, e.g. `nvidia-smi -q -x | r1 detect --from-file -`.'],
+      })
+    }
+
+    return detectFromCapture(text, deps.catalog)
+  }
+
+  return detectLive(deps, options.includeHost ?? true)
+}
+
+function output(r: CaptureResult): string {
+  return `${r.stdout}\n${r.stderr}`
+}
+
+function firstLine(r: CaptureResult): string {
+  return (
+    output(r)
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? `exit code ${r.exitCode}`
+  )
+}
+
+async function query(deps: DetectDeps, fields: readonly string[]): Promise<CaptureResult> {
+  return deps.runner.capture(SMI, [`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits'], {timeoutMs: TIMEOUT_MS})
+}
+
+function noNvidiaSmi(): R1Error {
+  return new R1Error('R1_NO_NVIDIA_SMI', 'nvidia-smi is not on PATH and this is not a Jetson board', {
+    suggestions: [
+      'Install the NVIDIA driver (it ships nvidia-smi), or add its folder to PATH.',
+      'Plan for a machine you are not on: save `nvidia-smi -q -x` there and run `r1 detect --from-file FILE`.',
+      'Plan without detecting: `r1 plan --gpu h100` (see `r1 profiles list gpus`).',
+    ],
+  })
+}
+
+async function detectLive(deps: DetectDeps, includeHost: boolean): Promise<DetectOutput> {
+  const warnings: string[] = []
+  let answer = await query(deps, QUERY_FIELDS)
+  if (answer.notFound) return detectJetson(deps, includeHost)
+  if (answer.timedOut) {
+    throw new R1Error('R1_NVIDIA_SMI_FAILED', `nvidia-smi did not answer within ${TIMEOUT_MS / 1000} s`, {
+      suggestions: ['Check the GPUs and the driver (`dmesg | grep -i nvrm`).'],
+    })
+  }
+
+  if (answer.exitCode !== 0 && recognizeSmiFailure(output(answer))?.kind === 'invalid-field') {
+    // Drivers older than ~510 do not know compute_cap: ask again without it and classify by name.
+    answer = await query(deps, QUERY_FIELDS_NO_CC)
+    warnings.push('This driver does not report compute capability (older than R510); GPUs are classified by name.')
+  }
+
+  const failure = recognizeSmiFailure(output(answer))
+  if (answer.exitCode !== 0 || (failure && failure.kind !== 'invalid-field')) {
+    throw smiFailureError(failure ?? {kind: 'other', message: firstLine(answer)}, 'nvidia-smi failed')
+  }
+
+  const rows = parseOwnQuery(answer.stdout)
+  if (!rows) {
+    throw new R1Error('R1_NVIDIA_SMI_FAILED', `nvidia-smi answered in an unexpected form: "${firstLine(answer)}"`, {
+      suggestions: ['Run `nvidia-smi --query-gpu=index,name --format=csv` yourself to see what it prints.'],
+    })
+  }
+
+  const parsed: ParsedCapture = {cudaVersion: null, driverVersion: rows.driverVersion, format: 'query-csv-noheader', gpus: rows.gpus, interconnect: null, warnings}
+  // CUDA version: only the banner of plain nvidia-smi has it ("CUDA Version:", "CUDA UMD Version:" from R610).
+  const banner = await deps.runner.capture(SMI, [], {timeoutMs: TIMEOUT_MS})
+  const table = banner.exitCode === 0 ? parseTable(banner.stdout) : null
+  if (table) {
+    parsed.cudaVersion = table.cudaVersion
+    parsed.driverVersion ??= table.driverVersion
+  } else warnings.push(`Could not read the CUDA version from nvidia-smi: ${firstLine(banner)}`)
+
+  if (parsed.gpus.length > 1) {
+    const topo = await deps.runner.capture(SMI, ['topo', '-m'], {timeoutMs: TIMEOUT_MS})
+    parsed.interconnect = topo.exitCode === 0 ? parseTopology(topo.stdout) : 'unknown'
+  }
+
+  if (parsed.gpus.some((g) => g.migEnabled)) {
+    const list = await deps.runner.capture(SMI, ['-L'], {timeoutMs: TIMEOUT_MS})
+    if (list.exitCode === 0) {
+      const listed = parseList(list.stdout).gpus
+      for (const g of parsed.gpus) {
+        const l = listed.find((x) => x.index === g.index)
+        if (g.migEnabled) g.migInstances = l?.migInstances ?? []
+      }
+    } else warnings.push(`Could not list the MIG instances: ${firstLine(list)}`)
+    if (table) applyMigDevices(parsed, table.migDevices)
+  }
+
+  const classified = classifyGpus(parsed.gpus, deps.catalog)
+  return {
+    result: {
+      cudaVersion: parsed.cudaVersion,
+      driverVersion: parsed.driverVersion,
+      gpus: classified.gpus,
+      host: includeHost ? await deps.hostFacts() : null,
+      interconnect: parsed.interconnect,
+      source: 'nvidia-smi',
+    },
+    warnings: [...warnings, ...classified.warnings],
+  }
+}
+
+async function detectJetson(deps: DetectDeps, includeHost: boolean): Promise<DetectOutput> {
+  const texts = await deps.readJetson()
+  const isJetson = [texts.model, texts.compatible, texts.tegraRelease].some((t) => t && /jetson|tegra|nvidia,|R\d+ \(release\)/i.test(t))
+  if (!isJetson) throw noNvidiaSmi()
+  const board = identifyJetson(texts)
+  const classified = classifyGpus([jetsonGpu(board)], deps.catalog)
+  const warnings = board.problem ? [`Jetson board: ${board.problem}.`] : []
+  return {
+    result: {
+      cudaVersion: null,
+      driverVersion: null,
+      gpus: classified.gpus,
+      host: includeHost ? await deps.hostFacts() : null,
+      interconnect: null,
+      source: 'jetson',
+    },
+    warnings: [...warnings, ...classified.warnings],
+  }
+}
+
+/** The real dependencies: the runner, environment and catalog from the command's context, files and host from src/io. */
+export function defaultDetectDeps(ctx: {runner: Runner; env: Record<string, string | undefined>; catalog: GpuProfile[]}): DetectDeps {
+  return {
+    catalog: ctx.catalog,
+    env: ctx.env,
+    hostFacts: () => hostFacts(ctx.env),
+    readFile: readTextFile,
+    readJetson: () => readJetsonFiles(),
+    readStdin: () => readStdin(),
+    runner: ctx.runner,
+  }
+}
