@@ -56,7 +56,9 @@ export const QuantScheme = z
   .object({
     weights: z.enum(['bf16', 'fp8_e4m3', 'int8', 'int4', 'nvfp4']),
     /** Which linear layers carry the quantized format; the rest (embeddings, norms, router, head) stay BF16. */
-    covers: z.enum(['none', 'all-linear', 'moe-experts', 'all-linear-except-dense-attention']),
+    covers: z
+      .enum(['none', 'all-linear', 'mlp', 'mlp-and-o-proj', 'moe-experts', 'all-linear-except-dense-attention'])
+      .describe('none: all BF16; all-linear: attention and MLP projections; mlp: dense MLPs and (shared + routed) experts; mlp-and-o-proj: mlp plus attention o_proj; moe-experts: routed experts only'),
     activations: z.enum(['bf16', 'fp8', 'int8', 'fp4']).default('bf16'),
     scales: z
       .discriminatedUnion('kind', [
@@ -64,6 +66,8 @@ export const QuantScheme = z
         z.object({kind: z.literal('block'), block: z.tuple([z.number().int(), z.number().int()]), bytes: z.number()}).strict(),
         z.object({kind: z.literal('channel'), bytes: z.number()}).strict(),
         z.object({kind: z.literal('group'), groupSize: z.number().int(), bytes: z.number(), zeroPoints: z.boolean()}).strict(),
+        /** A scale of `bytes` per group of `groupSize` consecutive weights (NVFP4: one FP8 scale per 16). */
+        z.object({kind: z.literal('microblock'), groupSize: z.number().int(), bytes: z.number()}).strict(),
       ])
       .default({kind: 'none'}),
   })
