@@ -56,6 +56,8 @@ export function vllmArgs(ctx: BuildContext): {argv: string[]; env: Record<string
   argv.push('--max-model-len', str(plan.contextLength))
   argv.push('--max-num-seqs', str(sizes.maxRunningPerRank))
   argv.push('--max-num-batched-tokens', str(Math.max(sizes.prefillChunk, sizes.maxRunningPerRank)))
+  // Without chunked prefill V0 refuses a batch budget below --max-model-len.
+  if (flags.has('v0-chunked-prefill')) argv.push('--enable-chunked-prefill')
   if (flags.has('max-cudagraph-capture-size')) argv.push('--max-cudagraph-capture-size', str(sizes.cudaGraphMaxBs))
 
   // DeepSeek's sampling as the server default, so a client that sends nothing gets temperature 0.6, top-p 0.95.
@@ -101,11 +103,20 @@ export function vllmNodes(ctx: BuildContext, base: string[], env: Record<string,
     return nodes
   }
 
+  const rayDp = plan.dataParallel > 1 && ctx.flags.has('dp-backend-ray')
+  if (plan.dataParallel > 1) {
+    ctx.warnings.push(
+      rayDp
+        ? `vLLM ${ctx.flags.version} cannot run this data-parallel layout with --data-parallel-size-local (${plan.gpusPerNode} GPUs per node, ${perReplica} per replica): using one Ray cluster instead`
+        : `vLLM ${ctx.flags.version} cannot spread data parallel over several nodes: upgrade vLLM, or plan one node per server`,
+    )
+  }
+
   const rayPort = options.distInitPort ?? RAY_PORT
   for (let rank = 0; rank < plan.nodes; rank++) {
     if (rank === 0) {
       nodes.push({
-        argv: [...base, '--distributed-executor-backend', 'ray'],
+        argv: [...base, '--distributed-executor-backend', 'ray', ...(rayDp ? ['--data-parallel-backend', 'ray'] : [])],
         before: [['ray', 'start', '--head', '--port', str(rayPort)]],
         env: {...env},
         rank,

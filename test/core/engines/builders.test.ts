@@ -199,6 +199,8 @@ describe('vLLM', () => {
     expect(old.spec.argv).not.toContain('--attention-backend')
     expect(old.spec.argv).not.toContain('--max-cudagraph-capture-size')
     expect(old.spec.env).toEqual({VLLM_ATTENTION_BACKEND: 'FLASHMLA'})
+    expect(old.spec.argv).not.toContain('--enable-chunked-prefill')
+    expect(build({engine: 'vllm', engineVersion: '0.7.3', goal: 'latency', nodes: 1}).spec.argv).toContain('--enable-chunked-prefill')
     const ten = build({engine: 'vllm', engineVersion: '0.10.0', goal: 'latency', nodes: 1}).spec
     expect(ten.argv).not.toContain('--enable-reasoning')
     expect(after(ten.argv, '--reasoning-parser')).toBe('deepseek_r1')
@@ -232,6 +234,17 @@ describe('vLLM', () => {
     const old = build({engine: 'vllm', engineVersion: '0.12.0', goal: 'latency', nodes: 2}, {headAddress: '10.0.0.1'})
     expect(old.spec.argv).not.toContain('--speculative-config')
     expect(old.warnings).toEqual(['no MTP speculative decoding: vLLM 0.12.0 cannot combine it with pipeline parallelism'])
+  })
+
+  it('two nodes, DP that --data-parallel-size-local cannot lay out: Ray, or a warning where vLLM has no multi-node DP', () => {
+    const checkpoint = ckpt(r1, 'r1-fp8')
+    const plan = {...makePlan({checkpoint, engine: 'vllm', goal: 'throughput', gpu: gpu('H200'), model: r1, nodes: 2}), dataParallel: 2, tensorParallel: 3}
+    const ray = buildEngine({checkpoint, model: r1, options: {...OPTIONS, headAddress: '10.0.0.1'}, plan})
+    expect(ray.spec.nodes[0].argv.slice(-4)).toEqual(['--distributed-executor-backend', 'ray', '--data-parallel-backend', 'ray'])
+    expect(ray.warnings).toEqual(['vLLM 0.20.1 cannot run this data-parallel layout with --data-parallel-size-local (8 GPUs per node, 3 per replica): using one Ray cluster instead'])
+    const old = build({engine: 'vllm', engineVersion: '0.8.5', goal: 'throughput', nodes: 2}, {headAddress: '10.0.0.1'})
+    expect(old.spec.nodes[0].argv.slice(-2)).toEqual(['--distributed-executor-backend', 'ray'])
+    expect(old.warnings).toEqual(['vLLM 0.8.5 cannot spread data parallel over several nodes: upgrade vLLM, or plan one node per server'])
   })
 
   it('API key: VLLM_API_KEY is read by vLLM itself; any other name goes by reference', () => {
