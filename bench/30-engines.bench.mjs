@@ -18,6 +18,8 @@ for (let i = 0; i < 1000; i++) for (const engine of ['sglang', 'vllm']) for (con
 `
 
 export async function run() {
+  // Reference: an ESM eval that imports one tiny module (what any import costs, before our code).
+  report('engines: reference (import core/constants.js)', timeNode(['--input-type=module', '-e', "await import('./dist/src/core/constants.js')"]))
   report('engines: import the builders', timeNode(['--input-type=module', '-e', LOAD]))
   report('engines: import + 4000 builds and shell lines', timeNode(['--input-type=module', '-e', BUILD], {runs: 5}))
 }
