@@ -1,0 +1,247 @@
+/**
+ * The report: for every fleet entry × checkpoint × context × engine, the planner's best layout
+ * (searchCandidates + recommend, no arithmetic of its own), its memory per GPU, and the decode
+ * ceiling of the memory-bandwidth roofline with its cost.
+ */
+import type {Goal, Quantization} from '../constants.js'
+import type {Candidate, SearchInput} from '../planner/search.js'
+import {evaluate, searchCandidates} from '../planner/search.js'
+import {recommend} from '../planner/recommend.js'
+import type {Checkpoint, EngineProfile, ModelProfile} from '../profiles/catalog.js'
+import {gpuSpecFromProfile} from '../profiles/gpus.js'
+import {REPORT_COLUMNS} from './columns.js'
+import type {FleetEntry} from './fleet.js'
+import {totalGpus} from './fleet.js'
+import {matchPublished} from './published.js'
+import type {MemoryBar, ReportFleetEntry, ReportResult, ReportRow} from './report.schema.js'
+import {ceilingBatch, costPerMillionTokens, decodeCeiling, ROOFLINE_DEFINITIONS} from './roofline.js'
+import {routedExpertShare} from './weights.js'
+
+const GIB = 1024 ** 3
+
+/** The checkpoints to size, each with its model (already filtered by --models). */
+export interface ReportModel {
+  model: ModelProfile
+  checkpoints: Checkpoint[]
+}
+
+export interface ReportInput {
+  fleet: readonly FleetEntry[]
+  models: readonly ReportModel[]
+  contexts: readonly number[]
+  engines: readonly EngineProfile[]
+  goal: Goal
+  notes?: readonly string[]
+  /** Run the full search at every context (tests: the narrowed search must give the same rows). */
+  exhaustive?: boolean
+}
+
+export function buildReport(input: ReportInput): ReportResult {
+  const rows: ReportRow[] = []
+  const memory: MemoryBar[] = []
+  const models = input.models.map((m) => ({...m.model, checkpoints: m.checkpoints}))
+  // fleet|quantization → ceilings of the 671B model at the smallest context, for the published figures.
+  const r1Ceilings = new Map<string, {atConcurrency: number | null; atBatch1: number | null}>()
+  const smallest = Math.min(...input.contexts)
+  for (const entry of input.fleet) {
+    const hardware = {gpu: gpuSpecFromProfile(entry.gpu), gpusPerNode: entry.gpusPerNode, nodes: entry.nodes}
+    const barsDone = new Set<string>()
+    let previous: {groups: Map<string, Candidate[]>; best: Map<string, Candidate>} | null = null
+    for (const context of [...input.contexts].sort((a, b) => a - b)) {
+      const search: SearchInput = {contextLength: context, engines: input.engines, goal: input.goal, hardware, kvCacheDtype: 'auto', models}
+      const candidates: Candidate[] = previous === null || input.exhaustive ? searchCandidates(search) : narrowedSearch(search, previous.groups, previous.best)
+      const best = bestPerCheckpointAndEngine(candidates, input.goal)
+      previous = {best, groups: groupByCheckpointAndEngine(candidates)}
+      for (const m of models) {
+        for (const checkpoint of m.checkpoints) {
+          for (const engine of input.engines) {
+            const c = best.get(`${m.id}|${checkpoint.id}|${engine.id}`)
+            const row = ordered(makeRow(entry, m, checkpoint, engine, context, c))
+            rows.push(row)
+            if (!c || !row.fits) continue
+            if (m.architecture.kind === 'mla-moe' && context === smallest) {
+              const key = `${entry.name}|${checkpoint.quantization}`
+              const held = r1Ceilings.get(key)
+              const one = round(ceilingFor(c, entry.gpu.bandwidthGBs, 1).tokensPerSecond, 1)
+              if (!held || (row.decodeTokensPerSecondCeiling ?? 0) > (held.atConcurrency ?? 0)) {
+                r1Ceilings.set(key, {atBatch1: Math.max(one, held?.atBatch1 ?? 0), atConcurrency: row.decodeTokensPerSecondCeiling})
+              }
+            }
+
+            const barKey = `${checkpoint.id}`
+            if (!barsDone.has(barKey)) {
+              barsDone.add(barKey)
+              memory.push(memoryBar(entry, m, checkpoint, engine, context, c))
+            }
+          }
+        }
+      }
+    }
+  }
+
+  const published = matchPublished(input.fleet, (fleet, q: Quantization) => r1Ceilings.get(`${fleet}|${q}`) ?? {atBatch1: null, atConcurrency: null})
+  return {
+    contexts: [...input.contexts],
+    definitions: [...ROOFLINE_DEFINITIONS],
+    engines: input.engines.map((e) => e.id),
+    fleet: input.fleet.map((e) => fleetEntry(e)),
+    goal: input.goal,
+    memory,
+    notes: [...(input.notes ?? [])],
+    published,
+    rows,
+  }
+}
+
+const groupKey = (c: Candidate) => `${c.model.id}|${c.checkpoint.id}|${c.engine.id}`
+
+function groupByCheckpointAndEngine(candidates: readonly Candidate[]): Map<string, Candidate[]> {
+  const out = new Map<string, Candidate[]>()
+  for (const c of candidates) {
+    const key = groupKey(c)
+    const list = out.get(key)
+    if (list) list.push(c)
+    else out.set(key, [c])
+  }
+
+  return out
+}
+
+/**
+ * The search at a longer context, from the candidates of the shorter one: a layout that did not
+ * fit a shorter context does not fit a longer one (same weights, more KV per request, same or
+ * larger activations), so only the layouts that fitted are evaluated again (planner/search.ts
+ * evaluate). Where none fitted, the closest one is evaluated again for its reason at this context.
+ */
+function narrowedSearch(search: SearchInput, previous: Map<string, Candidate[]>, previousBest: Map<string, Candidate>): Candidate[] {
+  const out: Candidate[] = []
+  for (const [key, list] of previous) {
+    const fitting = list.filter((c) => c.plan.fits)
+    const again = fitting.length > 0 ? fitting : [previousBest.get(key)!]
+    for (const c of again) out.push(evaluate(search, c.model, c.checkpoint, c.engine, c.layout))
+  }
+
+  return out
+}
+
+/** recommend()'s best layout for each model × checkpoint × engine, keyed `model|checkpoint|engine`. */
+function bestPerCheckpointAndEngine(candidates: readonly Candidate[], goal: Goal): Map<string, Candidate> {
+  const out = new Map<string, Candidate>()
+  for (const c of recommend(candidates, {goal}).ranked) out.set(groupKey(c), c)
+  return out
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits
+  return Math.round(n * f) / f
+}
+
+/** The roofline of one candidate at a batch (requests of its context). */
+export function ceilingFor(c: Candidate, bandwidthGBs: number, batch: number) {
+  const a = c.model.architecture
+  const moe = a.kind === 'mla-moe'
+  const l = c.layout
+  // KV pools: each DP rank (replica, or DP-attention rank) keeps its own cache.
+  const pools = l.dataParallel
+  // The routed experts one step reads are shared by every DP rank when experts are spread over them.
+  const sharedExperts = l.dpAttention || l.expertParallel > l.tensorParallel
+  return decodeCeiling({
+    bandwidthGBs,
+    batch,
+    context: c.plan.contextLength,
+    expertsPerToken: moe ? a.numExpertsPerToken : 0,
+    kvBytesPerTokenPerGpu: c.memory.kvBytesPerToken,
+    kvPools: pools,
+    numExperts: moe ? a.numRoutedExperts : 0,
+    routedExpertShare: routedExpertShare(c.model, c.checkpoint),
+    tokensPerExpertGroup: sharedExperts ? batch : batch / pools,
+    weightsBytesPerGpu: c.memory.perGpu.weightsBytes,
+  })
+}
+
+/** The row with its keys in the JSON contract's order (REPORT_COLUMNS). */
+function ordered(r: ReportRow): ReportRow {
+  const out = {} as Record<string, unknown>
+  for (const c of REPORT_COLUMNS) out[c] = r[c]
+  return out as ReportRow
+}
+
+function makeRow(entry: FleetEntry, model: ModelProfile, checkpoint: Checkpoint, engine: EngineProfile, context: number, c: Candidate | undefined): ReportRow {
+  const base = {
+    checkpoint: checkpoint.repo,
+    context,
+    engine: engine.id,
+    fleet: entry.name,
+    gpu: entry.gpu.displayName,
+    gpusPerNode: entry.gpusPerNode,
+    model: model.id,
+    nodes: entry.nodes,
+    quantization: checkpoint.quantization,
+  }
+  const empty = {
+    costPerMillionTokens: null,
+    dataParallel: null,
+    decodeTokensPerSecondCeiling: null,
+    expertParallel: null,
+    kvCacheGiB: null,
+    kvCacheTokens: null,
+    maxConcurrency: null,
+    pipelineParallel: null,
+    tensorParallel: null,
+    weightsGiB: null,
+  }
+  if (!c) return {...base, ...empty, fits: false, reason: `${engine.displayName} has no layout for ${totalGpus(entry)} GPU(s)`}
+  if (!c.plan.fits) return {...base, ...empty, fits: false, reason: c.plan.reasons[0] ?? 'it does not fit'}
+  const roof = ceilingFor(c, entry.gpu.bandwidthGBs, ceilingBatch(c.memory.maxConcurrency))
+  const tps = round(roof.tokensPerSecond, 1)
+  const cost = costPerMillionTokens(entry.pricePerGpuHour, c.gpus, tps)
+  return {
+    ...base,
+    costPerMillionTokens: cost === null ? null : round(cost, 3),
+    dataParallel: c.layout.dataParallel,
+    decodeTokensPerSecondCeiling: tps,
+    expertParallel: c.layout.expertParallel,
+    fits: true,
+    kvCacheGiB: round(c.memory.perGpu.kvCacheBytes / GIB, 2),
+    kvCacheTokens: c.memory.kvCacheTokens,
+    maxConcurrency: round(c.memory.maxConcurrency, 2),
+    pipelineParallel: c.layout.pipelineParallel,
+    reason: null,
+    tensorParallel: c.layout.tensorParallel,
+    weightsGiB: round(c.memory.perGpu.weightsBytes / GIB, 2),
+  }
+}
+
+function memoryBar(entry: FleetEntry, model: ModelProfile, checkpoint: Checkpoint, engine: EngineProfile, context: number, c: Candidate): MemoryBar {
+  const g = c.memory.perGpu
+  const overhead = g.activationBytes + g.overheadBytes
+  const used = g.weightsBytes + Math.max(0, g.kvCacheBytes) + overhead
+  return {
+    checkpoint: checkpoint.repo,
+    context,
+    engine: engine.id,
+    fleet: entry.name,
+    freeGiB: round(Math.max(0, g.totalBytes - used) / GIB, 2),
+    gpuTotalGiB: round(g.totalBytes / GIB, 2),
+    kvCacheGiB: round(Math.max(0, g.kvCacheBytes) / GIB, 2),
+    model: model.id,
+    overheadGiB: round(overhead / GIB, 2),
+    quantization: checkpoint.quantization,
+    weightsGiB: round(g.weightsBytes / GIB, 2),
+  }
+}
+
+function fleetEntry(e: FleetEntry): ReportFleetEntry {
+  const spec = gpuSpecFromProfile(e.gpu)
+  return {
+    architecture: e.gpu.architecture,
+    bandwidthGBs: e.gpu.bandwidthGBs,
+    gpu: e.gpu.displayName,
+    gpuId: e.gpu.id,
+    gpusPerNode: e.gpusPerNode,
+    memoryGiB: round(spec.memoryTotalBytes / GIB, 2),
+    name: e.name,
+    nodes: e.nodes,
+    pricePerGpuHour: e.pricePerGpuHour,
+  }
+}
