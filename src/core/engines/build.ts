@@ -51,7 +51,9 @@ export function buildEngine(input: EngineBuildInput): EngineBuild {
 
   if (engine === 'sglang') {
     if (flags.has('sampling-defaults')) {
-      notes.push(`SGLang chat requests take their default sampling from ${checkpoint.repo}'s generation_config.json (--sampling-defaults model); DeepSeek recommends temperature 0.6, top_p 0.95`)
+      notes.push(
+        `SGLang chat requests take their default sampling from ${checkpoint.repo}'s generation_config.json (--sampling-defaults model); DeepSeek recommends temperature 0.6, top_p 0.95, so send them when that file does not set them`,
+      )
     } else if (!flags.has('preferred-sampling-params')) {
       warnings.push(`SGLang ${flags.version} cannot set default sampling: send temperature 0.6 and top_p 0.95 with each request`)
     }

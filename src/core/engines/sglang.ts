@@ -60,9 +60,9 @@ export function sglangArgs(ctx: BuildContext): {argv: string[]; env: Record<stri
   argv.push('--chunked-prefill-size', str(sizes.prefillChunk))
   argv.push(flags.has('cuda-graph-max-bs-decode') ? '--cuda-graph-max-bs-decode' : '--cuda-graph-max-bs', str(sizes.cudaGraphMaxBs))
 
-  // DeepSeek's sampling as the server default: chat requests take the checkpoint's generation_config.json
-  // (--sampling-defaults model: 0.6 / 0.95 for the R1 family); every request path gets --preferred-sampling-params
-  // merged under what the request itself sends.
+  // DeepSeek's sampling as the server default. /v1/chat/completions takes it from the checkpoint's
+  // generation_config.json (--sampling-defaults model; DeepSeek's own files say 0.6 / 0.95);
+  // --preferred-sampling-params reaches the native /generate path only (sgl-project/sglang#39096).
   if (flags.has('sampling-defaults')) argv.push('--sampling-defaults', 'model')
   if (flags.has('preferred-sampling-params')) argv.push('--preferred-sampling-params', JSON.stringify(DEEPSEEK_SAMPLING))
 

@@ -111,7 +111,7 @@ describe('SGLang', () => {
 
   it('says where the sampling defaults come from, or that the version has none', () => {
     expect(build({engine: 'sglang', goal: 'latency', nodes: 1}).notes).toEqual([
-      "SGLang chat requests take their default sampling from deepseek-ai/DeepSeek-R1's generation_config.json (--sampling-defaults model); DeepSeek recommends temperature 0.6, top_p 0.95",
+      "SGLang chat requests take their default sampling from deepseek-ai/DeepSeek-R1's generation_config.json (--sampling-defaults model); DeepSeek recommends temperature 0.6, top_p 0.95, so send them when that file does not set them",
     ])
     const old = build({engine: 'sglang', engineVersion: '0.4.6', goal: 'latency', nodes: 1})
     expect(old.warnings).toEqual(['SGLang 0.4.6 cannot set default sampling: send temperature 0.6 and top_p 0.95 with each request'])
