@@ -1,6 +1,7 @@
 import {PROFILE_KINDS, type ProfileKind} from '../core/constants.js'
 import {R1Error} from '../core/errors.js'
 import type {Catalog} from '../core/profiles/catalog.js'
+import {findModel} from '../core/profiles/models.js'
 import type {ProfileRow, ProfilesListResult, ProfilesShowResult} from '../core/profiles/results.schema.js'
 
 export interface ProfilesDeps {
@@ -12,7 +13,9 @@ export async function listProfiles(deps: ProfilesDeps, kind?: ProfileKind): Prom
   const rows: ProfileRow[] = []
   if (!kind || kind === 'models') {
     for (const m of catalog.models) {
-      rows.push({detail: m.checkpoints.map((c) => c.quantization).join(', '), id: m.id, kind: 'models', name: m.displayName})
+      // e.g. "r1; fp8 688 GB, int8 688 GB, awq 351 GB, fp4 386 GB, bf16 1370 GB"
+      const sizes = m.checkpoints.map((c) => `${c.quantization} ${Math.round(c.diskBytes / 1e9)} GB`).join(', ')
+      rows.push({detail: m.aliases.length > 0 ? `${m.aliases[0]}; ${sizes}` : sizes, id: m.id, kind: 'models', name: m.displayName})
     }
   }
 
@@ -24,7 +27,7 @@ export async function listProfiles(deps: ProfilesDeps, kind?: ProfileKind): Prom
 
   if (!kind || kind === 'engines') {
     for (const e of catalog.engines) {
-      rows.push({detail: `default version ${e.defaultVersion}`, id: e.id, kind: 'engines', name: e.displayName})
+      rows.push({detail: `default version ${e.defaultVersion}, compute capability ${e.minComputeCapability}+`, id: e.id, kind: 'engines', name: e.displayName})
     }
   }
 
@@ -41,6 +44,10 @@ export async function showProfile(deps: ProfilesDeps, id: string): Promise<Profi
       }
     }
   }
+
+  // A checkpoint alias or a repository id shows its model ("r1-0528", "deepseek-ai/DeepSeek-R1-Distill-Qwen-32B").
+  const match = findModel(catalog.models, id)
+  if (match) return {kind: 'models', profile: match.model as unknown as Record<string, unknown>}
 
   throw new R1Error('R1_USAGE', `no profile with id or alias "${id}"`, {
     suggestions: ['List them with `r1 profiles list`.'],

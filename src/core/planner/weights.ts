@@ -184,10 +184,11 @@ function mlaLayers(a: MlaArch, scheme: QuantScheme, split: Split): LayerBytes {
     sumMatrices(mlp(h, a.moeIntermediateSize * a.numSharedExperts, 'shared-expert'), scheme, false, split) +
     routerBytes
   const denseLayer = sumMatrices(attn, scheme, true, split) + norms + sumMatrices(mlp(h, a.intermediateSize, 'mlp'), scheme, true, split)
+  const moeLayer = moe(false)
   const layers: number[] = []
-  for (let i = 0; i < a.numLayers; i++) layers.push(i < a.firstKDenseReplace ? denseLayer : moe(false))
+  for (let i = 0; i < a.numLayers; i++) layers.push(i < a.firstKDenseReplace ? denseLayer : moeLayer)
   // MTP: one more MoE decoder layer, eh_proj (2h → h, BF16, replicated) and three norms.
-  const mtp = a.numNextnPredictLayers * (moe(false) + 2 * h * h * BF16 + 3 * h * BF16)
+  const mtp = a.numNextnPredictLayers * (moeLayer + 2 * h * h * BF16 + 3 * h * BF16)
   const vocabBytes = a.vocabSize * h * BF16
   return {embedding: vocabBytes / split.embedDiv, finalNorm: h * BF16, head: vocabBytes / split.tp, layers, mtp}
 }
