@@ -6,8 +6,13 @@
 import type {z} from 'zod'
 
 export const RESULT_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {
+  bench: async () => (await import('../core/client/client.schema.js')).BenchResult,
+  chat: async () => (await import('../core/client/client.schema.js')).ChatResult,
+  eval: async () => (await import('../core/client/client.schema.js')).EvalResult,
   'profiles-list': async () => (await import('../core/profiles/results.schema.js')).ProfilesListResult,
   'profiles-show': async () => (await import('../core/profiles/results.schema.js')).ProfilesShowResult,
 }
 
-export const FILE_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {}
+export const FILE_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {
+  'eval-sample': async () => (await import('../core/client/client.schema.js')).EvalSampleRecord,
+}

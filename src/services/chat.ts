@@ -135,15 +135,15 @@ export async function chat(deps: ClientDeps, options: ChatOptions): Promise<Chat
   const body = chatBody({maxTokens: options.maxTokens, model, prompt, temperature: options.temperature, topP: DEFAULT_TOP_P})
   const r = await streamChat(deps, options, body, {onPiece: options.onPiece})
   return {
+    reasoning: r.reasoning,
     answer: r.answer,
-    e2eMs: r.e2eMs,
+    usage: r.usage,
     finishReason: r.finishReason,
     model,
-    reasoning: r.reasoning,
+    url: options.url,
     temperature: options.temperature,
     topP: DEFAULT_TOP_P,
     ttftMs: r.ttftMs,
-    url: options.url,
-    usage: r.usage,
+    e2eMs: r.e2eMs,
   }
 }

@@ -163,3 +163,9 @@ describe('requests', () => {
     expect(syntheticPrompt(100, 2)).not.toBe(syntheticPrompt(100, 1))
   })
 })
+
+describe('--url', () => {
+  it.each(['localhost:8000', 'ftp://h/', 'not a url'])('refuses %s as a usage error', (url) => {
+    expect(() => apiUrl(url, '/v1/models')).toThrow(expect.objectContaining({code: 'R1_USAGE'}))
+  })
+})

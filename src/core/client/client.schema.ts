@@ -9,14 +9,14 @@ export const Usage = z
 
 export const ChatResult = z
   .object({
-    url: z.string(),
-    model: z.string(),
-    temperature: z.number(),
-    topP: z.number(),
     reasoning: z.string().describe('reasoning_content, or the text inside <think>…</think>'),
     answer: z.string(),
-    finishReason: z.string().nullable(),
     usage: Usage,
+    finishReason: z.string().nullable(),
+    model: z.string(),
+    url: z.string(),
+    temperature: z.number(),
+    topP: z.number(),
     ttftMs: z.number().describe('time to the first streamed token (reasoning or content)'),
     e2eMs: z.number(),
   })

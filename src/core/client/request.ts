@@ -74,6 +74,17 @@ export function systemPromptRefused(): R1Error {
 
 /** Join a base URL and an API path ("http://h:8000" or "http://h:8000/v1" + "/v1/models"). */
 export function apiUrl(base: string, path: string): string {
+  let parsed: URL | undefined
+  try {
+    parsed = new URL(base)
+  } catch {
+    parsed = undefined
+  }
+
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new R1Error('R1_USAGE', `--url ${base} is not an http(s) URL`, {suggestions: ['Pass the server’s base URL, e.g. --url http://127.0.0.1:8000']})
+  }
+
   const trimmed = base.replace(/\/+$/, '').replace(/\/v1$/, '')
   return `${trimmed}${path}`
 }

@@ -1,0 +1,19 @@
+/** Flags of the commands that talk to a running server (chat, eval, bench). */
+import {Flags} from '@oclif/core'
+
+export const clientFlags = {
+  url: Flags.string({default: 'http://127.0.0.1:8000', description: 'Base URL of the OpenAI-compatible server (r1 serve listens on port 8000).', helpGroup: 'SERVER'}),
+  model: Flags.string({description: 'Model name to ask for [default: the first one /v1/models lists].', helpGroup: 'SERVER'}),
+  'api-key': Flags.string({description: 'API key of the server (sent as a Bearer token, never printed).', env: 'R1_API_KEY', helpGroup: 'SERVER'}),
+}
+
+/** --temperature as a number. */
+export const temperatureFlag = Flags.custom<number>({
+  default: 0.6,
+  description: 'Sampling temperature. DeepSeek recommends 0.5–0.7 for R1; outside that a warning says why.',
+  async parse(input) {
+    const n = Number(input)
+    if (input.trim() === '' || !Number.isFinite(n)) throw new Error(`--temperature expects a number, got "${input}"`)
+    return n
+  },
+})
