@@ -152,4 +152,14 @@ describe('bench service', () => {
     await expect(bench(benchDeps(noCatalog), options())).rejects.toMatchObject({code: 'R1_BAD_STREAM'})
     expect(server.requests.filter((q) => q.method === 'POST')).toHaveLength(1) // the warm-up failed: nothing more sent
   })
+
+  it('--dataset sends its prompts in turn', async () => {
+    server = await startFakeOpenAI()
+    const path = join(mkdtempSync(join(tmpdir(), 'r1-bench-')), 'prompts.jsonl')
+    writeFileSync(path, '{"prompt": "alpha"}\n{"prompt": "beta"}\n')
+    const r = await bench(benchDeps(noCatalog), options({concurrency: 1, dataset: path, requests: 3}))
+    expect(r.completed).toBe(3)
+    const sent = server.requests.filter((q) => q.method === 'POST').map((q) => q.body.messages[0].content)
+    expect(sent).toEqual(['alpha', 'alpha', 'beta', 'alpha']) // the warm-up, then in turn
+  })
 })

@@ -113,6 +113,11 @@ describe('eval service', () => {
     await expect(evaluate(evalDeps(), {...options0(url), dataset: datasetFile()})).rejects.toMatchObject({code: 'R1_SERVER_UNREACHABLE'})
   })
 
+  it('a missing dataset is R1_FILE_NOT_FOUND', async () => {
+    server = await startFakeOpenAI()
+    await expect(evaluate(evalDeps(), options({dataset: join(tmpdir(), 'no-such-r1-dataset.jsonl')}))).rejects.toMatchObject({code: 'R1_FILE_NOT_FOUND'})
+  })
+
   it('a bad dataset is R1_BAD_DATASET before any request', async () => {
     server = await startFakeOpenAI()
     await expect(evaluate(evalDeps(), options({dataset: datasetFile('{"question": "q"}')}))).rejects.toMatchObject({code: 'R1_BAD_DATASET'})
