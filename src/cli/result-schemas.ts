@@ -11,6 +11,7 @@ export const RESULT_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {
   eval: async () => (await import('../core/client/client.schema.js')).EvalResult,
   'profiles-list': async () => (await import('../core/profiles/results.schema.js')).ProfilesListResult,
   'profiles-show': async () => (await import('../core/profiles/results.schema.js')).ProfilesShowResult,
+  serve: async () => (await import('../core/serve/serve.schema.js')).ServeResult,
 }
 
 export const FILE_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {

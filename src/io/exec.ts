@@ -28,6 +28,8 @@ export interface SpawnOptions {
   cwd?: string
   /** Called once per line of output as it arrives (never buffered whole). */
   onLine?: (stream: 'stdout' | 'stderr', line: string) => void
+  /** What --verbose shows instead of the argv, when the argv carries a secret filled in at launch. */
+  logArgs?: readonly string[]
 }
 
 export interface SpawnedProcess {
@@ -74,7 +76,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
     },
 
     spawn(command, args, opts = {}) {
-      log?.(`$ ${[command, ...args].join(' ')}`)
+      log?.(`$ ${[command, ...(opts.logArgs ?? args)].join(' ')}`)
       // Its own process group (detached), so that a signal reaches the engine and every worker it forks,
       // and so that the terminal's Ctrl-C comes to r1 first: r1 decides how to stop it.
       const child = execa(command, [...args], {

@@ -12,5 +12,6 @@ export function onStopSignal(handler: (signal: StopSignal) => void): () => void 
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+/** A wait that does not keep r1 alive by itself (the engine's process does, while it runs). */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref())
 export const now = (): number => Date.now()

@@ -52,7 +52,11 @@ function shorter(context: number, fits?: number): number {
 function memoryOptions(ctx: DiagnosisContext, fits?: number): string[] {
   const out = [`Plan a shorter context: r1 plan ... --context ${shorter(ctx.contextLength, fits)}.`]
   if (ctx.kvCacheDtype !== 'fp8') out.push('Plan an FP8 KV cache, which halves its size: r1 plan ... --kv-cache-dtype fp8.')
-  out.push(`Plan more GPUs (tensor parallel ${ctx.tensorParallel * 2}): r1 plan ... --gpus ${ctx.gpusPerNode * ctx.nodes * 2}.`)
+  out.push(
+    ctx.gpusPerNode * 2 <= 8
+      ? `Plan more GPUs, which spreads the weights thinner: r1 plan ... --count ${ctx.gpusPerNode * 2}.`
+      : `Plan more nodes, which spreads the weights thinner: r1 plan ... --nodes ${ctx.nodes * 2}.`,
+  )
   return out
 }
 

@@ -41,7 +41,7 @@ describe('diagnosis table on real failure lines', () => {
     expect(d.suggestions).toEqual([
       'Plan a shorter context: r1 plan ... --context 23552.',
       'Plan an FP8 KV cache, which halves its size: r1 plan ... --kv-cache-dtype fp8.',
-      'Plan more GPUs (tensor parallel 2): r1 plan ... --gpus 2.',
+      'Plan more GPUs, which spreads the weights thinner: r1 plan ... --count 2.',
     ])
   })
 
@@ -50,7 +50,7 @@ describe('diagnosis table on real failure lines', () => {
       "ValueError: To serve at least one request with the models's max seq len (163840), (10.72 GiB KV cache is needed, which is larger than the available KV cache memory (4.09 GiB). Based on the available memory, the estimated maximum model length is 65536. Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."
     const d = diagnose([line], ctx('vllm', {contextLength: 163_840, kvCacheDtype: 'fp8', tensorParallel: 8, gpusPerNode: 8}))!
     expect(d.id).toBe('max-seq-len-exceeds-kv')
-    expect(d.suggestions).toEqual(['Plan a shorter context: r1 plan ... --context 65536.', 'Plan more GPUs (tensor parallel 16): r1 plan ... --gpus 16.'])
+    expect(d.suggestions).toEqual(['Plan a shorter context: r1 plan ... --context 65536.', 'Plan more nodes, which spreads the weights thinner: r1 plan ... --nodes 2.'])
   })
 
   it('prefers the most specific failure when a log shows several', () => {
