@@ -9,6 +9,7 @@ export const RESULT_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {
   bench: async () => (await import('../core/client/client.schema.js')).BenchResult,
   chat: async () => (await import('../core/client/client.schema.js')).ChatResult,
   eval: async () => (await import('../core/client/client.schema.js')).EvalResult,
+  detect: async () => (await import('../core/detect/detect.schema.js')).DetectResult,
   'profiles-list': async () => (await import('../core/profiles/results.schema.js')).ProfilesListResult,
   'profiles-show': async () => (await import('../core/profiles/results.schema.js')).ProfilesShowResult,
   serve: async () => (await import('../core/serve/serve.schema.js')).ServeResult,
