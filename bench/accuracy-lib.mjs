@@ -66,6 +66,8 @@ export function runAccuracy(lib, catalog, inputs, cases) {
       inp.maxNumBatchedTokens ? {maxNumBatchedTokens: inp.maxNumBatchedTokens} : {},
     )
     const truthTokens = inp.truth.kvTokens
+    // Some logs print one DP-attention rank's pool: compare like with like.
+    const predictedTokens = inp.truth.kvTokensPerRank && layout.dpAttention ? est.kvCacheTokens / layout.dataParallel : est.kvCacheTokens
     const truthWeights = inp.truth.weightsGiB
     const predictedWeights = est.perGpu.weightsBytes / GiB
     rows.push({
@@ -75,8 +77,8 @@ export function runAccuracy(lib, catalog, inputs, cases) {
       fitsTruth: inp.truth.fits,
       fromLog: inp.fromLog,
       id: c.id,
-      kvError: truthTokens ? est.kvCacheTokens / truthTokens - 1 : null,
-      kvPredicted: est.kvCacheTokens,
+      kvError: truthTokens ? predictedTokens / truthTokens - 1 : null,
+      kvPredicted: predictedTokens,
       kvTruth: truthTokens,
       utilization: est.utilization,
       weightsError: truthWeights ? predictedWeights / truthWeights - 1 : null,
