@@ -12,20 +12,22 @@ export function renderBench(r: BenchResult, c: ChalkInstance, tty: boolean): str
     `input ${r.inputTokens} tokens asked (${r.totalInputTokens} sent in all), output ${r.outputTokens} asked (${r.totalOutputTokens} received, counted from ${r.tokenCount === 'usage' ? 'the server’s usage' : 'streamed chunks'})`,
     '',
   ]
+  const withPlan = r.ceiling !== null
+  const cut = (row: string[]) => (withPlan ? row : row.slice(0, -1))
   const through = [
     ['request throughput', `${f(r.requestThroughput, 2)} req/s`, ''],
-    ['output throughput', `${f(r.outputThroughput)} tok/s`, r.ceiling?.decodeOutputTokensPerSecond ? `ceiling ${f(r.ceiling.decodeOutputTokensPerSecond)} tok/s` : ''],
+    ['output throughput', `${f(r.outputThroughput)} tok/s`, r.ceiling?.decodeOutputTokensPerSecond ? `plan ceiling ${f(r.ceiling.decodeOutputTokensPerSecond)} tok/s` : ''],
     ['total token throughput', `${f(r.totalTokenThroughput)} tok/s`, ''],
-  ]
+  ].map(cut)
   const perRequest = r.ceiling?.decodeTokensPerSecondPerRequest
-  const dist = (name: string, d: BenchResult['ttftMs'], extra = '') => [name, `${f(d.mean)}`, `${f(d.median)}`, `${f(d.p90)}`, `${f(d.p99)}`, extra]
+  const dist = (name: string, d: BenchResult['ttftMs'], extra = '') => cut([name, `${f(d.mean)}`, `${f(d.median)}`, `${f(d.p90)}`, `${f(d.p99)}`, extra])
   const lat = [
     dist('TTFT (ms)', r.ttftMs),
     dist('TPOT (ms)', r.tpotMs, perRequest ? `floor ${f(1000 / perRequest, 2)} ms` : ''),
     dist('ITL (ms)', r.itlMs),
     dist('E2E latency (ms)', r.e2eMs),
   ]
-  lines.push(table(through, {tty}), '', table(lat, {header: ['METRIC', 'MEAN', 'P50', 'P90', 'P99', 'PLAN'], tty}))
+  lines.push(table(through, {tty}), '', table(lat, {header: cut(['METRIC', 'MEAN', 'P50', 'P90', 'P99', 'PLAN']), tty}))
   if (r.ceiling) {
     lines.push('', `plan ${r.ceiling.plan} (${r.ceiling.gpu}): KV cache ${r.ceiling.kvCacheTokens} tokens, ${r.ceiling.maxConcurrency} requests of full context at once`, c.dim(r.ceiling.note))
   }
