@@ -9,12 +9,16 @@ export const RESULT_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {
   bench: async () => (await import('../core/client/client.schema.js')).BenchResult,
   chat: async () => (await import('../core/client/client.schema.js')).ChatResult,
   eval: async () => (await import('../core/client/client.schema.js')).EvalResult,
+  plan: async () => (await import('../core/planner/plan-result.schema.js')).PlanResult,
   detect: async () => (await import('../core/detect/detect.schema.js')).DetectResult,
   'profiles-list': async () => (await import('../core/profiles/results.schema.js')).ProfilesListResult,
   'profiles-show': async () => (await import('../core/profiles/results.schema.js')).ProfilesShowResult,
+  report: async () => (await import('../core/report/report.schema.js')).ReportResult,
   serve: async () => (await import('../core/serve/serve.schema.js')).ServeResult,
 }
 
 export const FILE_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {
   'eval-sample': async () => (await import('../core/client/client.schema.js')).EvalSampleRecord,
+  'fleet-file': async () => (await import('../core/report/fleet.schema.js')).FleetFile,
+  'plan-file': async () => (await import('../core/planner/plan.schema.js')).PlanFile,
 }

@@ -1,0 +1,208 @@
+/**
+ * The recommendation: rank the search's candidates and explain the pick in plain words.
+ *
+ * The rule (also in `r1 plan --help` and the README):
+ *  1. the strongest model that serves the requested context with useful concurrency: at least
+ *     `minConcurrency` (4) requests of the full context at once; when no model reaches that, the
+ *     strongest that serves one;
+ *  2. the engine that suits the architecture: SGLang for R1 (MLA, MoE) on sm_80 and newer,
+ *     vLLM for the distills and below sm_80 (the other engine when the preferred one cannot);
+ *  3. its best checkpoint: the publisher's own (R1 FP8, the distills' BF16), then BF16/FP8,
+ *     INT8, then the 4-bit ones (FP4, AWQ);
+ *  4. the layout that suits the goal: throughput fills the GPUs with as many replicas as serve
+ *     the context usefully, then the most concurrent requests (DP attention for R1); latency
+ *     takes the widest TP on one node, one replica.
+ */
+import type {Goal, Quantization} from '../constants.js'
+import type {Candidate} from './search.js'
+import {fmtInt} from './search.js'
+
+export interface RecommendRules {
+  goal: Goal
+  /** Requests of the full context that count as useful concurrency. */
+  minConcurrency?: number
+}
+
+export interface Recommendation {
+  /** The pick: fitting when anything fits, else the closest candidate (with its reasons). */
+  best: Candidate | null
+  /** One candidate per model × checkpoint × engine (its best layout), best first. */
+  ranked: Candidate[]
+  /** Two to four lines on why. */
+  why: string[]
+}
+
+export const MIN_CONCURRENCY = 4
+
+export const RECOMMENDATION_RULE = `The strongest model that serves the requested context with at least ${MIN_CONCURRENCY} requests of that length at once (else the strongest that serves one); SGLang for R1 on sm_80+, vLLM for the distills and older GPUs; the model's own checkpoint before quantized ones; for --goal throughput the layout with the most concurrent requests, for latency the widest tensor parallelism on one node.`
+
+const QUANT_TIER: Record<Quantization, number> = {awq: 3, bf16: 1, fp4: 3, fp8: 1, int8: 2}
+
+/** 0 = the publisher's own checkpoint; higher = more quantized. */
+export function checkpointTier(c: Candidate): number {
+  return c.checkpoint.repo.startsWith('deepseek-ai/') ? 0 : QUANT_TIER[c.checkpoint.quantization]
+}
+
+/** The engine that suits the model's architecture on this GPU (true = preferred). */
+export function preferredEngine(c: Candidate): boolean {
+  const cc = c.plan.gpu.computeCapability
+  const sm80 = cc === null || Number.parseFloat(cc) >= 8
+  const wants = c.model.architecture.kind === 'mla-moe' && sm80 ? 'sglang' : 'vllm'
+  return c.engine.id === wants
+}
+
+function useful(c: Candidate, min: number): boolean {
+  return c.plan.fits && c.plan.maxConcurrency >= min
+}
+
+/** Higher is better: how well a layout suits the goal (compared within one model × checkpoint × engine). */
+function layoutScore(c: Candidate, goal: Goal): number[] {
+  const l = c.layout
+  const replicas = l.dpAttention ? 1 : l.dataParallel
+  const ep = c.engine.id === 'vllm' ? Number(l.expertParallel > 1) : Number(l.expertParallel === 1)
+  if (goal === 'throughput') return [c.gpus, replicas, c.plan.maxConcurrency, -l.nodes, -l.pipelineParallel, ep]
+  return [-l.nodes, -l.pipelineParallel, l.tensorParallel, -replicas, -Number(l.dpAttention), ep, c.plan.maxConcurrency]
+}
+
+function compareVectors(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return b[i] - a[i]
+  return 0
+}
+
+/** How close a candidate that does not fit comes (higher = closer): it can run at all, its weights fit, then the least memory short. */
+function closeness(c: Candidate): number[] {
+  const m = c.plan.memory
+  const short = m.weightsGiB + m.activationGiB + m.overheadGiB - m.usableGiB
+  return [Number(c.compat.ok), Number(short < 0), c.plan.maxContextTokens, -Math.max(0, short)]
+}
+
+export function recommend(candidates: readonly Candidate[], rules: RecommendRules): Recommendation {
+  const min = rules.minConcurrency ?? MIN_CONCURRENCY
+  // The best layout of each model × checkpoint × engine; a group is useful when any of its layouts is.
+  const groups = new Map<string, Candidate>()
+  const usefulGroups = new Set<string>()
+  for (const c of candidates) {
+    const key = groupKey(c)
+    if (useful(c, min)) usefulGroups.add(key)
+    const held = groups.get(key)
+    if (!held || compareLayouts(c, held, rules.goal, min) < 0) groups.set(key, c)
+  }
+
+  const isUseful = (c: Candidate) => usefulGroups.has(groupKey(c))
+  const ranked = [...groups.values()].sort((a, b) => compareCandidates(a, b, rules.goal, isUseful))
+  const best = ranked[0] ?? null
+  return {best, ranked, why: best ? explain(best, ranked, rules.goal, min, isUseful(best)) : []}
+}
+
+function groupKey(c: Candidate): string {
+  return `${c.model.id}|${c.checkpoint.id}|${c.engine.id}`
+}
+
+/** Negative when a is better than b. Throughput wants useful concurrency first; latency takes what fits. */
+function compareLayouts(a: Candidate, b: Candidate, goal: Goal, min: number): number {
+  if (!a.plan.fits && !b.plan.fits) return compareVectors(closeness(a), closeness(b)) || compareVectors(layoutScore(a, goal), layoutScore(b, goal))
+  const key = (c: Candidate) => [Number(c.plan.fits), goal === 'throughput' ? Number(useful(c, min)) : 0, ...layoutScore(c, goal)]
+  return compareVectors(key(a), key(b))
+}
+
+/** Negative when a is better than b. */
+export function compareCandidates(a: Candidate, b: Candidate, goal: Goal, isUseful: (c: Candidate) => boolean): number {
+  // Nothing fits: the closest first (it can run at all, its weights fit, the longest context), then the strongest.
+  if (!a.plan.fits && !b.plan.fits) {
+    return compareVectors([...closeness(a), a.model.strength, Number(preferredEngine(a)), -checkpointTier(a)], [...closeness(b), b.model.strength, Number(preferredEngine(b)), -checkpointTier(b)])
+  }
+
+  const head = (c: Candidate) => [Number(c.plan.fits), Number(c.plan.fits && isUseful(c)), c.model.strength, Number(preferredEngine(c)), -checkpointTier(c)]
+  return compareVectors(head(a), head(b)) || compareVectors(layoutScore(a, goal), layoutScore(b, goal))
+}
+
+function explain(best: Candidate, ranked: readonly Candidate[], goal: Goal, min: number, bestUseful: boolean): string[] {
+  const p = best.plan
+  const ctx = fmtInt(p.contextLength)
+  if (!p.fits) {
+    const lines = [`Nothing fits as asked. The closest is ${best.model.displayName} ${label(best)} on ${engineName(best)}: ${sentence(p.reasons[0] ?? 'it does not fit')}`]
+    if (best.compat.ok) lines.push('Try a smaller --context, a quantized checkpoint (--quantization awq|fp4|int8), more GPUs (--count, --nodes) or a smaller model.')
+    return lines
+  }
+
+  const lines: string[] = []
+  const conc = fmtConc(p.maxConcurrency)
+  const stronger = ranked.filter((c) => c.model.strength > best.model.strength)
+  if (bestUseful) {
+    const beaten = stronger.find((c) => c.plan.fits)
+    const why = beaten
+      ? ` (${beaten.model.displayName} fits but only ${fmtConc(beaten.plan.maxConcurrency)} at once)`
+      : stronger.length > 0
+        ? ` (${stronger[0].model.displayName} does not fit: ${(stronger[0].plan.reasons[0] ?? 'not enough memory').replace(/\.$/, '')})`
+        : ''
+    lines.push(`${best.model.displayName} is the strongest model that serves ${ctx}-token requests at least ${min} at once (${conc} in this layout)${why}.`)
+  } else {
+    lines.push(
+      `No model serves ${min} requests of ${ctx} tokens at once; ${best.model.displayName} is the strongest that serves one (${conc}). A smaller --context serves more.`,
+    )
+  }
+
+  lines.push(checkpointWhy(best, ranked, min))
+  lines.push(engineWhy(best, ranked, min))
+  lines.push(layoutWhy(best, goal))
+  return lines
+}
+
+/** Why this checkpoint: the model's own, or why the better ones lost on this engine. */
+function checkpointWhy(best: Candidate, ranked: readonly Candidate[], min: number): string {
+  if (checkpointTier(best) === 0) return `${label(best)} is the model's own checkpoint (${best.plan.checkpoint}).`
+  const better = ranked.filter((c) => c.model.id === best.model.id && c.engine.id === best.engine.id && checkpointTier(c) < checkpointTier(best))
+  // The checkpoint that would have been preferred: the least quantized, the model's own first.
+  const first = [...better].sort((a, b) => checkpointTier(a) - checkpointTier(b))[0]
+  return `${label(best)} (${best.plan.checkpoint})${first ? `, because on ${best.engine.displayName} ${label(first)} ${verdict(first, min)}` : ''}.`
+}
+
+/** Why this engine: it suits the architecture, or the one that does cannot serve it as well. */
+function engineWhy(best: Candidate, ranked: readonly Candidate[], min: number): string {
+  const r1 = best.model.architecture.kind === 'mla-moe'
+  if (preferredEngine(best)) {
+    return r1
+      ? 'SGLang is the primary engine for R1 (MLA kernels, DP attention, expert parallelism, MTP).'
+      : `${best.engine.displayName} serves the dense distills on the widest range of GPUs.`
+  }
+
+  const other = ranked.find((c) => c.model.id === best.model.id && preferredEngine(c))
+  return other
+    ? `${best.engine.displayName}, because ${other.engine.displayName} ${verdict(other, min)} with its best checkpoint (${label(other)}).`
+    : `${best.engine.displayName} is the engine that serves it here.`
+}
+
+function verdict(c: Candidate, min: number): string {
+  if (!c.plan.fits) return `does not fit: ${(c.plan.reasons[0] ?? 'not enough memory').replace(/\.$/, '')}`
+  return c.plan.maxConcurrency < min ? `serves only ${fmtConc(c.plan.maxConcurrency)} at once` : 'serves fewer requests at once'
+}
+
+function layoutWhy(c: Candidate, goal: Goal): string {
+  const l = c.layout
+  const parts = [`TP ${l.tensorParallel}`]
+  if (l.pipelineParallel > 1) parts.push(`PP ${l.pipelineParallel}`)
+  if (l.dpAttention) parts.push(`DP attention ${l.dataParallel}`)
+  else if (l.dataParallel > 1 && l.expertParallel > 1) parts.push(`DP ${l.dataParallel} (attention per rank, experts shared)`)
+  else if (l.dataParallel > 1) parts.push(`${l.dataParallel} replicas`)
+  if (l.expertParallel > 1) parts.push(`EP ${l.expertParallel}`)
+  const where = l.nodes > 1 ? `${l.nodes} nodes × ${l.gpusPerNode} GPUs` : `${c.gpus} GPU${c.gpus === 1 ? '' : 's'}`
+  const aim = goal === 'throughput' ? 'the most requests at once (--goal throughput)' : 'the lowest latency per request (--goal latency)'
+  return `${parts.join(', ')} on ${where}: ${aim}.`
+}
+
+export function label(c: Candidate): string {
+  return c.checkpoint.quantization.toUpperCase()
+}
+
+export function engineName(c: Candidate): string {
+  return c.engine.displayName
+}
+
+/** A reason as the end of a sentence: one final period. */
+function sentence(text: string): string {
+  return text.endsWith('.') ? text : `${text}.`
+}
+
+function fmtConc(n: number): string {
+  return n >= 10 ? `${Math.floor(n)}` : `${Math.floor(n * 100) / 100}`
+}

@@ -1,0 +1,327 @@
+/**
+ * `r1 plan` (and `r1 serve`, which plans first): flags → hardware → search → recommendation →
+ * commands. Dependencies come in as arguments so tests pass fakes.
+ */
+import {ENGINES, type Engine, type Goal, type KvCacheDtypeRequest, type Quantization} from '../core/constants.js'
+import type {DetectResult} from '../core/detect/detect.schema.js'
+import {buildEngine, buildEngineCommand} from '../core/engines/index.js'
+import {parseVersion} from '../core/engines/version.js'
+import {isR1Error, R1Error} from '../core/errors.js'
+import {hardwareFromDetect, hardwareFromFlags, type ResolvedHardware} from '../core/planner/hardware.js'
+import type {PlanFile, PlanConfig} from '../core/planner/plan.schema.js'
+import type {PlanResult} from '../core/planner/plan-result.schema.js'
+import {RECOMMENDATION_RULE, recommend} from '../core/planner/recommend.js'
+import {type Candidate, fmtInt, type LayoutPins, searchCandidates} from '../core/planner/search.js'
+import type {BuildOptions} from '../core/planner/types.js'
+import type {Catalog, ModelProfile} from '../core/profiles/catalog.js'
+import {requireModel} from '../core/profiles/models.js'
+import type {Runner} from '../io/exec.js'
+import {writeFileAtomic} from '../io/files.js'
+
+export type {PlanHardware, PlanResult} from '../core/planner/plan-result.schema.js'
+export type {PlanConfig} from '../core/planner/plan.schema.js'
+export {RECOMMENDATION_RULE} from '../core/planner/recommend.js'
+
+/** R1's advertised context (128K), the default --context. */
+export const DEFAULT_CONTEXT = 131_072
+export const DEFAULT_HOST = '127.0.0.1'
+export const DEFAULT_PORT = 8000
+
+export interface PlanFlags {
+  gpu?: string
+  count?: number
+  nodes?: number
+  gpuMemory?: string
+  computeCapability?: string
+  fromFile?: string
+  model?: string
+  quantization?: Quantization
+  engine?: Engine | 'auto'
+  engineVersion?: string
+  context?: number
+  goal?: Goal
+  kvCacheDtype?: KvCacheDtypeRequest
+  tp?: number
+  pp?: number
+  dp?: number
+  ep?: number
+  gpuMemoryUtilization?: number
+  memFractionStatic?: number
+  host?: string
+  port?: number
+  headAddress?: string
+  /** Name of the environment variable holding the API key (serve). */
+  apiKeyEnv?: string | null
+  out?: string
+  force?: boolean
+  yes?: boolean
+}
+
+export interface PlanDeps {
+  loadCatalog: () => Promise<Catalog>
+  /** The detect service, bound to its own dependencies. */
+  detect: (options: {fromFile?: string}) => Promise<{result: DetectResult; warnings: string[]}>
+  /** Atomic write that refuses to overwrite unless force (src/io/files.ts). */
+  writeFile: (path: string, text: string, options: {force?: boolean}) => string
+  /** Let a person pick among fitting plans (TTY only; absent otherwise). Returns the chosen index. */
+  choose?: (choices: PlanChoice[], defaultIndex: number) => Promise<number>
+}
+
+/** What the command layer has (src/cli/run-context.ts CliContext). */
+export interface PlanContext {
+  runner: Runner
+  env: Record<string, string | undefined>
+  debug: (line: string) => void
+  loadCatalog: (profilesDir?: string) => Promise<Catalog>
+}
+
+/** The real dependencies: the detect service, the catalog, atomic file writes. */
+export function planDeps(ctx: PlanContext, profilesDir?: string): PlanDeps {
+  const loadCatalog = () => ctx.loadCatalog(profilesDir)
+  return {
+    detect: async (options) => {
+      // Loaded only when the hardware is detected: --gpu plans skip the parsers (start-up time).
+      const [{defaultDetectDeps, detect}, catalog] = await Promise.all([import('./detect.js'), loadCatalog()])
+      return detect(defaultDetectDeps({catalog: catalog.gpus, env: ctx.env, runner: ctx.runner}), {fromFile: options.fromFile, includeHost: false})
+    },
+    loadCatalog,
+    writeFile: (path, text, options) => writeFileAtomic(path, text, {force: options.force}),
+  }
+}
+
+export interface PlanChoice {
+  label: string
+  detail: string
+}
+
+export interface PlanOutcome {
+  result: PlanResult
+  warnings: string[]
+  /** Absolute path of the --out file, when one was written. */
+  written: string | null
+}
+
+export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<PlanOutcome> {
+  checkFlags(flags)
+  const catalog = await deps.loadCatalog()
+  const warnings: string[] = []
+  const {hardware, info} = await resolveHardware(deps, catalog, flags, warnings)
+  warnings.push(...info.notes)
+
+  const models = selectModels(catalog, flags)
+  const engines = catalog.engines.filter((e) => !flags.engine || flags.engine === 'auto' || e.id === flags.engine)
+  if (engines.length === 0) throw new R1Error('R1_BAD_PROFILE', `no engine profile for ${flags.engine}`, {suggestions: ['List them with `r1 profiles list engines`.']})
+  const contextLength = flags.context ?? DEFAULT_CONTEXT
+  checkContext(models, contextLength, warnings)
+  const pins = checkPins(flags, hardware.gpusPerNode, hardware.nodes)
+  const goal = flags.goal ?? 'throughput'
+
+  const candidates = searchCandidates({
+    contextLength,
+    engineVersion: flags.engineVersion,
+    engines,
+    goal,
+    gpuMemoryUtilization: flags.gpuMemoryUtilization,
+    hardware,
+    kvCacheDtype: flags.kvCacheDtype ?? 'auto',
+    memFractionStatic: flags.memFractionStatic,
+    checkpointId: models.checkpointId,
+    models: models.list,
+    pins,
+    quantization: flags.quantization,
+  })
+  if (candidates.length === 0) throw noCandidates(flags)
+
+  const {best, ranked, why} = recommend(candidates, {goal})
+  let chosen = best!
+  let reasons = why
+  const fitting = ranked.filter((c) => c.plan.fits)
+  if (deps.choose && !flags.model && !flags.yes && fitting.length > 1) {
+    const index = await deps.choose(fitting.map((c) => choiceOf(c)), 0)
+    if (fitting[index] && fitting[index] !== chosen) {
+      chosen = fitting[index]
+      reasons = [`Chosen by hand from ${fitting.length} fitting plans (recommended: ${best!.model.displayName} ${best!.checkpoint.quantization.toUpperCase()} on ${best!.engine.displayName}).`]
+    }
+  }
+
+  const options: BuildOptions = {
+    apiKeyEnv: flags.apiKeyEnv ?? null,
+    headAddress: flags.headAddress,
+    host: flags.host ?? DEFAULT_HOST,
+    port: flags.port ?? DEFAULT_PORT,
+  }
+  const built = buildEngine({checkpoint: chosen.checkpoint, model: chosen.model, options, plan: chosen.plan})
+  const plan: PlanConfig = {...chosen.plan, command: built.spec}
+  warnings.push(...built.warnings)
+  if (chosen.model.advertisedContext < contextLength && contextLength <= chosen.model.architecture.maxPositionEmbeddings) {
+    warnings.push(
+      `a ${fmtInt(contextLength)}-token context is beyond ${chosen.model.displayName}'s advertised ${fmtInt(chosen.model.advertisedContext)} (the model allows up to ${fmtInt(chosen.model.architecture.maxPositionEmbeddings)}; quality past the advertised length is not promised)`,
+    )
+  }
+
+  const result: PlanResult = {
+    candidates: ranked.map((c) => (c === chosen ? plan : withCommand(c, options))),
+    hardware: info,
+    plan,
+    rule: RECOMMENDATION_RULE,
+    why: reasons,
+  }
+
+  let written: string | null = null
+  if (flags.out && plan.fits) {
+    const file: PlanFile = {hardware: info, kind: 'r1-plan', plan, version: 1}
+    written = deps.writeFile(flags.out, `${JSON.stringify(file, null, 2)}\n`, {force: flags.force})
+  }
+
+  return {result, warnings: [...new Set(warnings)], written}
+}
+
+/** The error `r1 plan` exits with when nothing fits; the full result rides along for --json. */
+export function doesNotFit(result: PlanResult, out?: string): R1Error {
+  const p = result.plan
+  const what = `${p.modelName} ${p.quantization.toUpperCase()} on ${p.engine}`
+  return new R1Error('R1_DOES_NOT_FIT', `nothing fits as asked: the closest, ${what}, ${p.reasons[0] ?? 'does not fit'}`, {
+    data: result,
+    suggestions: [
+      ...(out ? [`${out} was not written: a plan that does not fit would not start.`] : []),
+      `Try a smaller --context (now ${fmtInt(p.contextLength)}), a 4-bit checkpoint (--quantization awq or fp4), or more GPUs (--count, --nodes).`,
+      'Drop --tp/--pp/--dp/--ep, --model or --engine to let r1 search every layout.',
+    ],
+  })
+}
+
+function withCommand(c: Candidate, options: BuildOptions): PlanConfig {
+  const command = buildEngineCommand({checkpoint: c.checkpoint, model: c.model, options, plan: c.plan})
+  return {...c.plan, command}
+}
+
+function choiceOf(c: Candidate): PlanChoice {
+  const p = c.plan
+  const layout = [`TP ${p.tensorParallel}`, p.pipelineParallel > 1 ? `PP ${p.pipelineParallel}` : '', p.dataParallel > 1 ? `DP ${p.dataParallel}` : '', p.expertParallel > 1 ? `EP ${p.expertParallel}` : '']
+  return {
+    detail: `${fmtInt(p.kvCacheTokens)} KV tokens, ${Math.floor(p.maxConcurrency)} requests of ${fmtInt(p.contextLength)} at once`,
+    label: `${p.modelName} ${p.quantization.toUpperCase()} on ${c.engine.displayName}, ${layout.filter(Boolean).join(' ')}`,
+  }
+}
+
+async function resolveHardware(deps: PlanDeps, catalog: Catalog, flags: PlanFlags, warnings: string[]): Promise<ResolvedHardware> {
+  const described = hardwareFromFlags(catalog.gpus, flags)
+  if (described) {
+    if (flags.fromFile) throw invalid('--from-file reads the hardware from a capture; --gpu/--gpu-memory describe it: pass one of them')
+    return described
+  }
+
+  let detected: {result: DetectResult; warnings: string[]}
+  try {
+    detected = await deps.detect({fromFile: flags.fromFile})
+  } catch (error) {
+    if (isR1Error(error) && !flags.fromFile && ['R1_NO_NVIDIA_SMI', 'R1_NVIDIA_SMI_FAILED', 'R1_NO_GPU'].includes(error.code)) {
+      throw new R1Error(error.code, error.message, {
+        cause: error,
+        suggestions: [...error.suggestions, 'Plan for GPUs you describe instead: r1 plan --gpu H200 --count 8'],
+      })
+    }
+
+    throw error
+  }
+
+  warnings.push(...detected.warnings)
+  return hardwareFromDetect(detected.result, catalog.gpus, {count: flags.count, nodes: flags.nodes})
+}
+
+interface SelectedModels {
+  list: ModelProfile[]
+  pinned: boolean
+  /** Set when --model named one checkpoint (a repository id or a checkpoint alias). */
+  checkpointId?: string
+}
+
+function selectModels(catalog: Catalog, flags: PlanFlags): SelectedModels {
+  if (!flags.model) return {list: catalog.models, pinned: false}
+  const found = requireModel(catalog.models, flags.model)
+  if (found.checkpoint && flags.quantization && found.checkpoint.quantization !== flags.quantization) {
+    throw invalid(`--model ${flags.model} is the ${found.checkpoint.quantization.toUpperCase()} checkpoint; --quantization asks for ${flags.quantization}`, [
+      `Pass --model ${found.model.id} --quantization ${flags.quantization}, or drop --quantization.`,
+    ])
+  }
+
+  return {checkpointId: found.checkpoint?.id, list: [found.model], pinned: true}
+}
+
+function checkContext(models: SelectedModels, context: number, warnings: string[]): void {
+  const max = Math.max(...models.list.map((m) => m.architecture.maxPositionEmbeddings))
+  if (context > max) {
+    const which = models.pinned ? `${models.list[0].displayName}'s maximum` : 'the maximum of every model'
+    throw invalid(`--context ${context} is above ${which} (${fmtInt(max)} tokens)`, [`Pass --context ${max} or less.`])
+  }
+
+  if (!models.pinned && context > Math.min(...models.list.map((m) => m.architecture.maxPositionEmbeddings))) {
+    warnings.push(`a ${fmtInt(context)}-token context is above some models' maximum: they are listed as not fitting`)
+  }
+}
+
+function checkFlags(flags: PlanFlags): void {
+  if (flags.engineVersion !== undefined) {
+    if (!flags.engine || flags.engine === 'auto') throw invalid('--engine-version needs --engine sglang or --engine vllm', ['For example: --engine vllm --engine-version 0.11.0'])
+    if (!parseVersion(flags.engineVersion)) throw invalid(`--engine-version ${JSON.stringify(flags.engineVersion)} is not a version`, ['For example 0.5.14 (SGLang) or 0.20.1 (vLLM).'])
+  }
+
+  if (flags.gpuMemoryUtilization !== undefined && !(flags.gpuMemoryUtilization > 0 && flags.gpuMemoryUtilization <= 1)) {
+    throw invalid(`--gpu-memory-utilization ${flags.gpuMemoryUtilization} is not between 0 and 1`, ['vLLM\'s default is 0.9.'])
+  }
+
+  if (flags.memFractionStatic !== undefined && !(flags.memFractionStatic > 0 && flags.memFractionStatic < 1)) {
+    throw invalid(`--mem-fraction-static ${flags.memFractionStatic} is not between 0 and 1`, ['SGLang\'s defaults are 0.79–0.88.'])
+  }
+
+  if (flags.gpuMemoryUtilization !== undefined && flags.engine === 'sglang') {
+    throw invalid('--gpu-memory-utilization is vLLM\'s; SGLang takes --mem-fraction-static')
+  }
+
+  if (flags.memFractionStatic !== undefined && flags.engine === 'vllm') {
+    throw invalid('--mem-fraction-static is SGLang\'s; vLLM takes --gpu-memory-utilization')
+  }
+
+  if (flags.context !== undefined && !(Number.isInteger(flags.context) && flags.context > 0)) throw invalid('--context must be a positive number of tokens')
+  if (flags.engine && flags.engine !== 'auto' && !ENGINES.includes(flags.engine)) throw invalid(`--engine ${flags.engine} is not one of sglang, vllm, auto`)
+}
+
+/** --tp/--pp/--dp/--ep against the hardware: impossible layouts are usage errors. */
+export function checkPins(flags: Pick<PlanFlags, 'tp' | 'pp' | 'dp' | 'ep'>, perNode: number, nodes: number): LayoutPins {
+  const total = perNode * nodes
+  const tp = flags.tp
+  const pp = flags.pp ?? 1
+  const dp = flags.dp ?? 1
+  for (const [name, value] of [['--tp', flags.tp], ['--pp', flags.pp], ['--dp', flags.dp], ['--ep', flags.ep]] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw invalid(`${name} must be a positive whole number`)
+  }
+
+  const gpus = (tp ?? 1) * pp * dp
+  if (gpus > total) {
+    throw invalid(`--tp × --pp × --dp needs ${gpus} GPUs; there ${total === 1 ? 'is 1' : `are ${total}`}`, [
+      `Choose values whose product is at most ${total}, or describe more GPUs (--count, --nodes).`,
+    ])
+  }
+
+  if (tp !== undefined) {
+    if (tp <= perNode ? perNode % tp !== 0 : tp % perNode !== 0) {
+      throw invalid(`--tp ${tp} does not split the ${perNode} GPU${perNode === 1 ? '' : 's'} of a node evenly`, [
+        `Use a divisor of ${perNode}${nodes > 1 ? ` or a multiple of it up to ${total}` : ''}.`,
+      ])
+    }
+  }
+
+  if (flags.ep !== undefined && flags.ep > total) throw invalid(`--ep ${flags.ep} is more than the ${total} GPUs`)
+  return {dataParallel: flags.dp, expertParallel: flags.ep, pipelineParallel: flags.pp, tensorParallel: flags.tp}
+}
+
+function noCandidates(flags: PlanFlags): R1Error {
+  const what = [flags.model ? `model ${flags.model}` : null, flags.quantization ? `quantization ${flags.quantization}` : null].filter(Boolean).join(' with ')
+  return new R1Error('R1_USAGE', `no checkpoint to plan for${what ? ` (${what})` : ''}`, {
+    suggestions: ['See the checkpoints of each model with `r1 profiles list models`.', 'Drop --quantization to consider every checkpoint.'],
+  })
+}
+
+function invalid(message: string, suggestions: string[] = []): R1Error {
+  return new R1Error('R1_INVALID_FLAGS', message, {suggestions: [...suggestions, 'See r1 plan --help.']})
+}
