@@ -148,7 +148,8 @@ export function ceilingFor(c: Candidate, bandwidthGBs: number, batch: number) {
   return decodeCeiling({
     bandwidthGBs,
     batch,
-    context: c.plan.contextLength,
+    // A request holds its context, or what one request can hold when that is less (SGLang serves it shorter).
+    context: Math.min(c.plan.contextLength, Math.max(1, c.memory.maxContextTokens)),
     expertsPerToken: moe ? a.numExpertsPerToken : 0,
     kvBytesPerTokenPerGpu: c.memory.kvBytesPerToken,
     kvPools: pools,

@@ -8,8 +8,8 @@
  *   step  = bytes / bandwidth
  *   ceiling (tokens/s, whole deployment) = batch / step
  *
- * The batch is the concurrency at the context: floor(maxConcurrency) requests, each holding the
- * full context. For a mixture of experts, the routed experts a step reads are the ones its tokens
+ * The batch is the concurrency at the context: floor(maxConcurrency) requests (at least one), each
+ * holding the full context (or as much of it as one request can hold). For a mixture of experts, the routed experts a step reads are the ones its tokens
  * pick: with `tokens` tokens each choosing k of E experts (uniform routing), the expected share of
  * experts read is 1 − (1 − k/E)^tokens. Everything else (attention, dense layers, shared experts,
  * embeddings and head) is read in full every step. Compute, communication and scheduling are
@@ -74,5 +74,5 @@ export const ROOFLINE_DEFINITIONS: readonly string[] = [
   'decodeTokensPerSecondCeiling is a CEILING, not a prediction: the memory-bandwidth roofline of decode. Per step each GPU reads its share of the active weights plus the KV cache of the requests in its pool; one step emits one token per request. Ceiling = batch × bandwidth / (active weight bytes per GPU + KV bytes read per GPU).',
   'Batch: the concurrency at the context, floor(maxConcurrency) requests (at least 1), each holding the full context. MoE: the routed experts read per step are those the batch picks, 1 − (1 − k/E)^tokens of them (uniform routing); attention, dense layers, shared experts, embeddings and head are read in full.',
   'Compute, communication, MoE dispatch and scheduling are ignored: measured systems sit well below the ceiling (for R1 at batch 1 about 6–10 % of it, engines.md §6).',
-  'costPerMillionTokens = price per GPU-hour × GPUs of the fleet entry × 10^6 / (ceiling × 3600): a floor on the cost, since the ceiling is an upper bound on throughput.',
+  'costPerMillionTokens = price per GPU-hour × GPUs the layout occupies × 10^6 / (ceiling × 3600): a floor on the cost, since the ceiling is an upper bound on throughput.',
 ]
