@@ -8,7 +8,7 @@
  *  2. the engine that suits the architecture: SGLang for R1 (MLA, MoE) on sm_80 and newer,
  *     vLLM for the distills and below sm_80 (the other engine when the preferred one cannot);
  *  3. its best checkpoint: the publisher's own (R1 FP8, the distills' BF16), then BF16/FP8,
- *     INT8, then the 4-bit ones (FP4, AWQ);
+ *     INT8, NVFP4, AWQ;
  *  4. the layout that suits the goal: throughput fills the GPUs with as many replicas as serve
  *     the context usefully, then the most concurrent requests (DP attention for R1); latency
  *     takes the widest TP on one node, one replica.
@@ -36,7 +36,7 @@ export const MIN_CONCURRENCY = 4
 
 export const RECOMMENDATION_RULE = `The strongest model that serves the requested context with at least ${MIN_CONCURRENCY} requests of that length at once (else the strongest that serves one); SGLang for R1 on sm_80+, vLLM for the distills and older GPUs; the model's own checkpoint before quantized ones; for --goal throughput the layout with the most concurrent requests, for latency the widest tensor parallelism on one node.`
 
-const QUANT_TIER: Record<Quantization, number> = {awq: 3, bf16: 1, fp4: 3, fp8: 1, int8: 2}
+const QUANT_TIER: Record<Quantization, number> = {awq: 4, bf16: 1, fp4: 3, fp8: 1, int8: 2}
 
 /** 0 = the publisher's own checkpoint; higher = more quantized. */
 export function checkpointTier(c: Candidate): number {
