@@ -95,7 +95,11 @@ function noNvidiaSmi(): R1Error {
 async function detectLive(deps: DetectDeps, includeHost: boolean): Promise<DetectOutput> {
   const warnings: string[] = []
   let answer = await query(deps, QUERY_FIELDS)
-  if (answer.notFound) return detectJetson(deps, includeHost)
+  if (answer.notFound) {
+    const texts = await deps.readJetson()
+    if (!isJetson(texts)) throw noNvidiaSmi()
+    return detectJetson(deps, includeHost, texts, [])
+  }
   if (answer.timedOut) {
     throw new R1Error('R1_NVIDIA_SMI_FAILED', `nvidia-smi did not answer within ${TIMEOUT_MS / 1000} s`, {
       suggestions: ['Check the GPUs and the driver (`dmesg | grep -i nvrm`).'],
@@ -110,6 +114,9 @@ async function detectLive(deps: DetectDeps, includeHost: boolean): Promise<Detec
 
   const failure = recognizeSmiFailure(output(answer))
   if (answer.exitCode !== 0 || (failure && failure.kind !== 'invalid-field')) {
+    // JetPack's reduced nvidia-smi may fail where the device tree still names the board.
+    const texts = await deps.readJetson()
+    if (isJetson(texts)) return detectJetson(deps, includeHost, texts, [`nvidia-smi failed ("${failure?.message ?? firstLine(answer)}"); the board was read from the device tree.`])
     throw smiFailureError(failure ?? {kind: 'other', message: firstLine(answer)}, 'nvidia-smi failed')
   }
 
@@ -160,13 +167,14 @@ async function detectLive(deps: DetectDeps, includeHost: boolean): Promise<Detec
   }
 }
 
-async function detectJetson(deps: DetectDeps, includeHost: boolean): Promise<DetectOutput> {
-  const texts = await deps.readJetson()
-  const isJetson = [texts.model, texts.compatible, texts.tegraRelease].some((t) => t && /jetson|tegra|nvidia,|R\d+ \(release\)/i.test(t))
-  if (!isJetson) throw noNvidiaSmi()
+function isJetson(texts: JetsonTextsIn): boolean {
+  return [texts.model, texts.compatible, texts.tegraRelease].some((t) => t && /jetson|tegra|nvidia,|R\d+ \(release\)/i.test(t))
+}
+
+async function detectJetson(deps: DetectDeps, includeHost: boolean, texts: JetsonTextsIn, notes: string[]): Promise<DetectOutput> {
   const board = identifyJetson(texts)
   const classified = classifyGpus([jetsonGpu(board)], deps.catalog)
-  const warnings = board.problem ? [`Jetson board: ${board.problem}.`] : []
+  const warnings = [...notes, ...(board.problem ? [`Jetson board: ${board.problem}.`] : [])]
   return {
     result: {
       cudaVersion: null,

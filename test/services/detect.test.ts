@@ -154,6 +154,17 @@ describe('detect (live)', () => {
   })
 })
 
+describe('detect (live, Jetson whose nvidia-smi fails)', () => {
+  it('falls back to the device tree, quoting nvidia-smi in a warning', async () => {
+    const runner = fakeRunner([[QUERY, {exitCode: 255, notFound: false, stderr: '', stdout: 'Unable to determine the device handle for GPU0000:00:00.0: Unknown Error\n', timedOut: false}]])
+    const compatible = readFileSync(join(FIXTURES, 'nvidia-smi', 'jetson-agx-thor.device-tree-compatible.as-printed.txt'), 'utf8')
+    const {result: r, warnings} = await detect(deps(runner, {readJetson: async () => ({compatible, model: null, tegraRelease: null})}), {includeHost: false})
+    expect(r.source).toBe('jetson')
+    expect(r.gpus[0]).toMatchObject({architecture: 'blackwell', computeCapability: '11.0', name: 'Jetson AGX Thor (T5000)', unifiedMemory: true})
+    expect(warnings[0]).toContain('Unable to determine the device handle')
+  })
+})
+
 describe('detect --from-file', () => {
   it('reads the file, never the runner; host is null', async () => {
     const text = readFileSync(join(FIXTURES, 'nvidia-smi', 'l4-24gb.table.txt'), 'utf8')
