@@ -4,7 +4,7 @@
  */
 import {applyMigDevices, detectFromCapture} from '../core/detect/capture.js'
 import {classifyGpus} from '../core/detect/classify.js'
-import {parseOwnQuery, QUERY_FIELDS, QUERY_FIELDS_NO_CC} from '../core/detect/csv.js'
+import {parseQueryRows, QUERY_FIELDS} from '../core/detect/csv.js'
 import type {DetectResult, HostFacts} from '../core/detect/detect.schema.js'
 import {identifyJetson, jetsonGpu} from '../core/detect/jetson.js'
 import {parseList} from '../core/detect/list.js'
@@ -106,10 +106,19 @@ async function detectLive(deps: DetectDeps, includeHost: boolean): Promise<Detec
     })
   }
 
-  if (answer.exitCode !== 0 && recognizeSmiFailure(output(answer))?.kind === 'invalid-field') {
-    // Drivers older than ~510 do not know compute_cap: ask again without it and classify by name.
-    answer = await query(deps, QUERY_FIELDS_NO_CC)
-    warnings.push('This driver does not report compute capability (older than R510); GPUs are classified by name.')
+  // Drivers older than ~510 do not know compute_cap (older than ~450 not mig.mode.current either): ask again
+  // without the field nvidia-smi names, and classify by name.
+  let fields: string[] = [...QUERY_FIELDS]
+  for (let tries = 0; tries < 3 && answer.exitCode !== 0; tries++) {
+    const rejected = /Field "([^"]+)" is not a valid field to query/.exec(output(answer))?.[1]
+    if (!rejected || !fields.includes(rejected)) break
+    fields = fields.filter((f) => f !== rejected)
+    answer = await query(deps, fields)
+    warnings.push(
+      rejected === 'compute_cap'
+        ? 'This driver does not report compute capability (older than R510); GPUs are classified by name.'
+        : `This driver does not know the query field ${rejected}; it is left out.`,
+    )
   }
 
   const failure = recognizeSmiFailure(output(answer))
@@ -120,7 +129,7 @@ async function detectLive(deps: DetectDeps, includeHost: boolean): Promise<Detec
     throw smiFailureError(failure ?? {kind: 'other', message: firstLine(answer)}, 'nvidia-smi failed')
   }
 
-  const rows = parseOwnQuery(answer.stdout)
+  const rows = parseQueryRows(answer.stdout, fields)
   if (!rows) {
     throw new R1Error('R1_NVIDIA_SMI_FAILED', `nvidia-smi answered in an unexpected form: "${firstLine(answer)}"`, {
       suggestions: ['Run `nvidia-smi --query-gpu=index,name --format=csv` yourself to see what it prints.'],

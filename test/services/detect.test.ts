@@ -104,6 +104,26 @@ describe('detect (live)', () => {
     expect(warnings[0]).toContain('does not report compute capability')
   })
 
+  it('a driver older than R450 also rejects mig.mode.current: both fields dropped, one at a time', async () => {
+    const noMig = ['--query-gpu=index,name,uuid,pci.bus_id,memory.total,memory.used,driver_version', '--format=csv,noheader,nounits']
+    const invalid = (f: string): CaptureResult => ({exitCode: 2, notFound: false, stderr: `Field "${f}" is not a valid field to query.\n`, stdout: '', timedOut: false})
+    const banner = readFileSync(join(FIXTURES, 'nvidia-smi', 'titan-v.driver515.table.txt'), 'utf8')
+    const runner = fakeRunner([
+      [QUERY, invalid('compute_cap')],
+      [QUERY_NO_CC, invalid('mig.mode.current')],
+      [noMig, result({stdout: '0, Tesla P100-PCIE-16GB, GPU-ec315101-2c81-1317-1df0-43cfb01564c1, 00000000:03:00.0, 16280, 0, 418.67\n'})],
+      [[], result({stdout: banner})],
+    ])
+    const {result: r, warnings} = await detect(deps(runner), {includeHost: false})
+    expect(runner.calls.slice(0, 3)).toEqual([QUERY, QUERY_NO_CC, noMig])
+    expect(r.gpus[0]).toMatchObject({architecture: 'pascal', computeCapability: '6.0', memoryTotalMiB: 16280, mig: null, name: 'Tesla P100-PCIE-16GB'})
+    expect(r.driverVersion).toBe('418.67')
+    expect(warnings.slice(0, 2)).toEqual([
+      'This driver does not report compute capability (older than R510); GPUs are classified by name.',
+      'This driver does not know the query field mig.mode.current; it is left out.',
+    ])
+  })
+
   it('MIG: instances from -L, their memory from the MIG devices table', async () => {
     const table = readFileSync(join(FIXTURES, 'nvidia-smi', 'h100-80gb-mig.table.txt'), 'utf8')
     const runner = machine(

@@ -69,22 +69,23 @@ export function parseCsvWithHeader(text: string): {gpus: RawGpu[]; driverVersion
   return {driverVersion: driver, gpus}
 }
 
-/** r1's own noheader query (live, or saved): exactly QUERY_FIELDS or QUERY_FIELDS_NO_CC per row. */
-export function parseOwnQuery(text: string): {gpus: RawGpu[]; driverVersion: string | null} | null {
+/** Rows of a noheader query whose field order is known (live: the fields r1 asked for). Null when they do not fit. */
+export function parseQueryRows(text: string, fields: readonly string[]): {gpus: RawGpu[]; driverVersion: string | null} | null {
   const rows = dataLines(text)
-  if (rows.length === 0) return null
-  for (const fields of [QUERY_FIELDS, QUERY_FIELDS_NO_CC] as const) {
-    if (!rows.every((r) => r.length === fields.length && /^\d+$/.test(r[0]))) continue
-    let driver: string | null = null
-    const gpus = rows.map((cells, i) => {
-      const rec = new Map<string, string>(fields.map((f, j) => [f, cells[j]]))
-      driver ??= cleanVersion(rec.get('driver_version'))
-      return fromRecord(rec, i)
-    })
-    return {driverVersion: driver, gpus}
-  }
+  if (!rows.every((r) => r.length === fields.length && (fields[0] !== 'index' || /^\d+$/.test(r[0])))) return null
+  let driver: string | null = null
+  const gpus = rows.map((cells, i) => {
+    const rec = new Map<string, string>(fields.map((f, j) => [f, cells[j]]))
+    driver ??= cleanVersion(rec.get('driver_version'))
+    return fromRecord(rec, i)
+  })
+  return {driverVersion: driver, gpus}
+}
 
-  return null
+/** r1's own noheader query saved to a file: exactly QUERY_FIELDS or QUERY_FIELDS_NO_CC per row. */
+export function parseOwnQuery(text: string): {gpus: RawGpu[]; driverVersion: string | null} | null {
+  if (dataLines(text).length === 0) return null
+  return parseQueryRows(text, QUERY_FIELDS) ?? parseQueryRows(text, QUERY_FIELDS_NO_CC)
 }
 
 const NAME_CELL = /^(NVIDIA|GeForce|Tesla|Quadro|TITAN|GRID)\b/
