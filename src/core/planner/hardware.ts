@@ -102,7 +102,9 @@ export function hardwareFromDetect(detected: DetectResult, gpus: readonly GpuPro
 
   const groups = new Map<string, DetectedGpu[]>()
   for (const g of detected.gpus) groups.set(g.name, [...(groups.get(g.name) ?? []), g])
-  const group = [...groups.values()].sort((a, b) => b.length - a.length || (b[0].memoryTotalMiB ?? 0) - (a[0].memoryTotalMiB ?? 0))[0]
+  // The most GPUs of one model; on a tie the larger memory (from the capture, else the catalog).
+  const memory = (g: DetectedGpu) => gpuSpecFromDetected(g, gpus).memoryTotalBytes
+  const group = [...groups.values()].sort((a, b) => b.length - a.length || memory(b[0]) - memory(a[0]))[0]
   const notes: string[] = []
   if (groups.size > 1) {
     const others = detected.gpus.filter((g) => g.name !== group[0].name)
