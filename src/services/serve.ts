@@ -5,7 +5,7 @@
  */
 import type {Engine} from '../core/constants.js'
 import type {DetectResult} from '../core/detect/detect.schema.js'
-import {buildEngine, substituteEnvRefs, VLLM_API_KEY_ENV} from '../core/engines/index.js'
+import {buildEngine, dockerCommand, jetsonKind, substituteEnvRefs, VLLM_API_KEY_ENV} from '../core/engines/index.js'
 import {R1Error, type ErrorCode} from '../core/errors.js'
 import type {CommandSpec, NodeCommand, PlanConfig} from '../core/planner/plan.schema.js'
 import type {PlanCore} from '../core/planner/types.js'
@@ -120,7 +120,7 @@ export async function serve(deps: ServeDeps, options: ServeOptions, given: Serve
 
   // Dry run: the command for the plan's engine version, per node; nothing probed, nothing started.
   if (options.dryRun) {
-    const spec = buildCommand(plan, profile, plan.engineVersion, options, apiKeyEnv, events)
+    const spec = commandFor(plan, profile, plan.engineVersion, options, apiKeyEnv, events, deps.disk.hubCacheDir(deps.env))
     return result(plan, spec, options, apiKeyEnv, {checks: [], installedVersion: null, mode: 'dry-run', version: plan.engineVersion})
   }
 
@@ -134,7 +134,7 @@ export async function serve(deps: ServeDeps, options: ServeOptions, given: Serve
   const installed = await probeEngine(deps, plan.engine, options.docker)
   record(options.docker ? dockerCheck(installed) : checkEngine(plan.engine, installed, plan.engineVersion))
   const version = !options.docker && installed.version ? installed.version : plan.engineVersion
-  const spec = buildCommand(plan, profile, version, options, apiKeyEnv, events)
+  const spec = commandFor(plan, profile, version, options, apiKeyEnv, events, deps.disk.hubCacheDir(deps.env))
   const node = pickNode(spec, options.nodeRank ?? 0)
 
   let detected: DetectResult | null = null
@@ -300,6 +300,10 @@ async function launch(deps: ServeDeps, options: ServeOptions, events: ServeEvent
     }
 
     proc.killGroup('SIGKILL') // workers the engine forked and left behind
+    if (options.docker) {
+      // The docker client forwards SIGTERM to the container, but a SIGKILLed client leaves it running.
+      await deps.runner.capture('docker', ['kill', containerName(options.port, node.rank)], {timeoutMs: 30_000})
+    }
   }
 
   try {
@@ -450,6 +454,38 @@ function requireNodeFlags(plan: PlanConfig, options: ServeOptions): void {
   if (options.nodeRank >= plan.nodes) {
     throw new R1Error('R1_USAGE', `--node-rank ${options.nodeRank} is out of range: the plan has ${plan.nodes} nodes (0..${plan.nodes - 1}).`)
   }
+}
+
+/**
+ * The engine command, or with --docker the `docker run` around it: the engine listens on 0.0.0.0 inside the
+ * container and the port is published on --host only; the container is named so that a stop can reach it.
+ */
+function commandFor(
+  plan: PlanConfig,
+  profile: {model: ModelProfile; checkpoint: Checkpoint} | null,
+  version: string,
+  options: ServeOptions,
+  apiKeyEnv: string | null,
+  events: ServeEvents,
+  hubCacheDir: string,
+): CommandSpec {
+  if (!options.docker) return buildCommand(plan, profile, version, options, apiKeyEnv, events)
+  const inner = buildCommand(plan, profile, version, {...options, host: '0.0.0.0'}, apiKeyEnv, events)
+  const hfCachePath = hubCacheDir.replace(/\/hub\/?$/, '')
+  const wrap = (node: number | undefined): string[] => {
+    const argv = dockerCommand(inner, {engine: plan.engine, engineVersion: version, hfCachePath, jetson: jetsonKind(plan.gpu.computeCapability), node, port: options.port})
+    const p = argv.indexOf('-p')
+    if (p !== -1 && options.host !== '0.0.0.0') argv[p + 1] = `${options.host}:${options.port}:${options.port}`
+    argv.splice(2, 0, '--name', containerName(options.port, node ?? 0))
+    return argv
+  }
+
+  const nodes = inner.nodes.map((n) => ({...n, argv: wrap(n.rank), before: [], env: {}}))
+  return {argv: wrap(undefined), env: {}, nodes, passEnv: inner.passEnv}
+}
+
+export function containerName(port: number, rank: number): string {
+  return `r1-serve-${port}-${rank}`
 }
 
 /** The command for the installed (or planned) version, this host, port and key; the plan's own when its profile is unknown. */
