@@ -5,10 +5,10 @@
  *  1. the strongest model that serves the requested context with useful concurrency: at least
  *     `minConcurrency` (4) requests of the full context at once; when no model reaches that, the
  *     strongest that serves one;
- *  2. the engine that suits the architecture: SGLang for R1 (MLA, MoE) on sm_80 and newer,
+ *  2. its best checkpoint: the publisher's own (R1 FP8, the distills' BF16), then BF16/FP8,
+ *     INT8, NVFP4, AWQ (FP8 that runs weight-only, below sm_89, after INT8);
+ *  3. the engine that suits the architecture: SGLang for R1 (MLA, MoE) on sm_80 and newer,
  *     vLLM for the distills and below sm_80 (the other engine when the preferred one cannot);
- *  3. its best checkpoint: the publisher's own (R1 FP8, the distills' BF16), then BF16/FP8,
- *     INT8, NVFP4, AWQ;
  *  4. the layout that suits the goal: throughput fills the GPUs with as many replicas as serve
  *     the context usefully, then the most concurrent requests (DP attention for R1); latency
  *     takes the widest TP on one node, one replica.
@@ -34,13 +34,20 @@ export interface Recommendation {
 
 export const MIN_CONCURRENCY = 4
 
-export const RECOMMENDATION_RULE = `The strongest model that serves the requested context with at least ${MIN_CONCURRENCY} requests of that length at once (else the strongest that serves one); SGLang for R1 on sm_80+, vLLM for the distills and older GPUs; the model's own checkpoint before quantized ones; for --goal throughput the layout with the most concurrent requests, for latency the widest tensor parallelism on one node.`
+export const RECOMMENDATION_RULE = `The strongest model that serves the requested context with at least ${MIN_CONCURRENCY} requests of that length at once (else the strongest that serves one); its own checkpoint before quantized ones (BF16/FP8, INT8, NVFP4, AWQ); SGLang for R1 on sm_80+, vLLM for the distills and older GPUs; for --goal throughput the layout with the most concurrent requests, for latency the widest tensor parallelism on one node.`
 
 const QUANT_TIER: Record<Quantization, number> = {awq: 4, bf16: 1, fp4: 3, fp8: 1, int8: 2}
 
-/** 0 = the publisher's own checkpoint; higher = more quantized. */
+/**
+ * 0 = the publisher's own checkpoint; higher = more quantized. FP8 below compute capability 8.9
+ * runs weight-only (Marlin W8A16, engines.md §2.5), a path that broke for R1's block-FP8 MoE in
+ * 2025: it ranks after INT8 there.
+ */
 export function checkpointTier(c: Candidate): number {
-  return c.checkpoint.repo.startsWith('deepseek-ai/') ? 0 : QUANT_TIER[c.checkpoint.quantization]
+  const base = c.checkpoint.repo.startsWith('deepseek-ai/') ? 0 : QUANT_TIER[c.checkpoint.quantization]
+  const cc = c.plan.gpu.computeCapability
+  const weightOnlyFp8 = c.checkpoint.quantization === 'fp8' && cc !== null && Number.parseFloat(cc) < 8.9
+  return weightOnlyFp8 ? Math.max(base, 2.5) : base
 }
 
 /** The engine that suits the model's architecture on this GPU (true = preferred). */
@@ -112,7 +119,7 @@ export function compareCandidates(a: Candidate, b: Candidate, goal: Goal, isUsef
     return compareVectors([...closeness(a), a.model.strength, Number(preferredEngine(a)), -checkpointTier(a)], [...closeness(b), b.model.strength, Number(preferredEngine(b)), -checkpointTier(b)])
   }
 
-  const head = (c: Candidate) => [Number(c.plan.fits), Number(c.plan.fits && isUseful(c)), c.model.strength, Number(preferredEngine(c)), -checkpointTier(c)]
+  const head = (c: Candidate) => [Number(c.plan.fits), Number(c.plan.fits && isUseful(c)), c.model.strength, -checkpointTier(c), Number(preferredEngine(c))]
   return compareVectors(head(a), head(b)) || compareVectors(layoutScore(a, goal), layoutScore(b, goal))
 }
 
