@@ -1,0 +1,242 @@
+/** The plan service with fake dependencies: detect, the file writer and the chooser are stand-ins that record their calls. */
+import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {detectFromCapture} from '../../src/core/detect/capture.js'
+import type {DetectResult} from '../../src/core/detect/detect.schema.js'
+import {R1Error} from '../../src/core/errors.js'
+import {PlanFile} from '../../src/core/planner/plan.schema.js'
+import {PlanResult} from '../../src/core/planner/plan-result.schema.js'
+import type {Catalog} from '../../src/core/profiles/catalog.js'
+import {writeFileAtomic} from '../../src/io/files.js'
+import {checkPins, doesNotFit, type PlanDeps, type PlanFlags, planFromFlags} from '../../src/services/plan.js'
+import {FIXTURES, ROOT} from '../helpers/cli.js'
+
+const catalog = JSON.parse(readFileSync(join(ROOT, 'dist', 'catalog.json'), 'utf8')) as Catalog
+
+interface Recorded {
+  detect: Array<{fromFile?: string}>
+  writes: Array<{path: string; text: string; force?: boolean}>
+  choices: Array<{labels: string[]; index: number}>
+}
+
+function fakes(options: {capture?: string; detectError?: R1Error; pick?: number; choose?: boolean} = {}): {deps: PlanDeps; seen: Recorded} {
+  const seen: Recorded = {choices: [], detect: [], writes: []}
+  const deps: PlanDeps = {
+    async detect(o) {
+      seen.detect.push(o)
+      if (options.detectError) throw options.detectError
+      if (!options.capture) throw new Error('unexpected detect call')
+      const text = readFileSync(join(FIXTURES, 'plan', options.capture), 'utf8')
+      return detectFromCapture(text, catalog.gpus) as {result: DetectResult; warnings: string[]}
+    },
+    loadCatalog: async () => catalog,
+    writeFile(path, text, o) {
+      seen.writes.push({force: o.force, path, text})
+      return `/abs/${path}`
+    },
+  }
+  if (options.choose) {
+    deps.choose = async (choices, index) => {
+      seen.choices.push({index, labels: choices.map((c) => c.label)})
+      return options.pick ?? index
+    }
+  }
+
+  return {deps, seen}
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<{code: string; message: string; suggestions: string[]}> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof R1Error) return {code: error.code, message: error.message, suggestions: error.suggestions}
+    throw error
+  }
+
+  throw new Error('expected an R1Error')
+}
+
+const plan = (flags: PlanFlags, f = fakes()) => planFromFlags(f.deps, flags)
+
+describe('plan service', () => {
+  it('--gpu H200 --count 8: R1 FP8 on SGLang, a command for it and for every candidate, a valid result', async () => {
+    const {result, warnings, written} = await plan({count: 8, gpu: 'H200'})
+    expect(PlanResult.safeParse(result).success).toBe(true)
+    expect(result.hardware).toMatchObject({detected: null, gpusPerNode: 8, nodes: 1, source: 'catalog'})
+    const p = result.plan
+    expect([p.model, p.checkpoint, p.engine, p.fits]).toEqual(['deepseek-r1', 'deepseek-ai/DeepSeek-R1-0528', 'sglang', true])
+    expect(p.command.argv.slice(0, 5)).toEqual(['python3', '-m', 'sglang.launch_server', '--model-path', 'deepseek-ai/DeepSeek-R1-0528'])
+    expect(p.command.argv).toEqual(expect.arrayContaining(['--tp-size', '8', '--host', '127.0.0.1', '--port', '8000']))
+    expect(p.command.nodes).toEqual([])
+    expect(result.candidates[0]).toEqual(p)
+    for (const c of result.candidates) expect(c.command.argv.length).toBeGreaterThan(3)
+    expect(result.why).toHaveLength(4)
+    expect(warnings.some((w) => /HF_TOKEN|token/i.test(w) && /=/.test(w))).toBe(false)
+    expect(written).toBeNull()
+  })
+
+  it('detects the hardware when no GPU is described (here a capture of 8 H100)', async () => {
+    const f = fakes({capture: 'h100-sxm5-80gb-x8.driver565.table.txt'})
+    const {result} = await planFromFlags(f.deps, {})
+    expect(f.seen.detect).toEqual([{fromFile: undefined}])
+    expect(result.hardware.source).toBe('file')
+    expect(result.hardware.detected!.gpus).toHaveLength(8)
+    expect(result.plan.checkpoint).toBe('cognitivecomputations/DeepSeek-R1-AWQ')
+    expect(result.plan.fits).toBe(true)
+  })
+
+  it('--from-file passes the path to detect', async () => {
+    const f = fakes({capture: 'a100-sxm4-80gb-mig.q.xml'})
+    const {result, warnings} = await planFromFlags(f.deps, {fromFile: 'capture.xml'})
+    expect(f.seen.detect).toEqual([{fromFile: 'capture.xml'}])
+    // MIG: planned against one slice, and said so.
+    expect(result.hardware.mig).toBe('1g.20gb')
+    expect(result.plan.memory.gpuTotalGiB).toBe(19.5)
+    expect(warnings.some((w) => w.startsWith('MIG is on: planned against one 1g.20gb slice'))).toBe(true)
+  })
+
+  it('no nvidia-smi: detect\'s error, plus how to plan without one', async () => {
+    const error = new R1Error('R1_NO_NVIDIA_SMI', 'nvidia-smi was not found', {suggestions: ['Install the NVIDIA driver.']})
+    const e = await codeOf(plan({}, fakes({detectError: error})))
+    expect(e.code).toBe('R1_NO_NVIDIA_SMI')
+    expect(e.message).toBe('nvidia-smi was not found')
+    expect(e.suggestions).toEqual(['Install the NVIDIA driver.', 'Plan for GPUs you describe instead: r1 plan --gpu H200 --count 8'])
+  })
+
+  it('model, engine and layout all pinned: exactly that configuration, fitting or not', async () => {
+    const {result} = await plan({count: 8, dp: 1, engine: 'sglang', ep: 1, gpu: 'H100', model: 'deepseek-ai/DeepSeek-R1-0528', pp: 1, tp: 8})
+    const p = result.plan
+    expect([p.checkpointId, p.engine, p.tensorParallel, p.pipelineParallel, p.dataParallel, p.expertParallel, p.fits]).toEqual(['r1-0528-fp8', 'sglang', 8, 1, 1, 1, false])
+    expect(p.reasons[0]).toMatch(/^weights need 79\.3 GiB per GPU, 65\.\d GiB usable/)
+    expect(result.candidates).toHaveLength(1)
+    const error = doesNotFit(result, 'plan.json')
+    expect(error.code).toBe('R1_DOES_NOT_FIT')
+    expect(error.data).toBe(result)
+    expect(error.message).toMatch(/^nothing fits as asked: the closest, DeepSeek-R1 671B FP8 on sglang, weights need 79\.3 GiB/)
+    expect(error.suggestions[0]).toBe('plan.json was not written: a plan that does not fit would not start.')
+  })
+
+  it('--model names a model or one checkpoint', async () => {
+    expect((await plan({count: 8, gpu: 'H200', model: 'deepseek-ai/DeepSeek-R1'})).result.candidates.every((c) => c.checkpointId === 'r1-fp8')).toBe(true)
+    const qwen = (await plan({count: 1, gpu: 'RTX 4090', model: 'r1-distill-qwen-7b', quantization: 'bf16', context: 16_384})).result
+    expect(new Set(qwen.candidates.map((c) => c.checkpointId))).toEqual(new Set(['qwen-7b-bf16']))
+    expect(qwen.plan.fits).toBe(true)
+  })
+
+  it('several nodes: one command per node, a warning until --head-address is given', async () => {
+    const bare = await plan({count: 8, gpu: 'H100', nodes: 2})
+    expect(bare.result.plan.command.nodes.map((n) => n.role)).toEqual(['head', 'worker'])
+    expect(bare.warnings.some((w) => w.includes('--head-address'))).toBe(true)
+    const given = await plan({count: 8, gpu: 'H100', headAddress: '10.0.0.1', nodes: 2})
+    expect(given.result.plan.command.nodes[1].argv).toEqual(expect.arrayContaining(['--node-rank', '1', '--dist-init-addr', '10.0.0.1:5000']))
+    expect(given.warnings.some((w) => w.includes('--head-address'))).toBe(false)
+  })
+
+  it('--out writes the plan file (its schema), only when the plan fits', async () => {
+    const f = fakes()
+    const {result, written} = await planFromFlags(f.deps, {count: 8, force: true, gpu: 'H200', out: 'plan.json'})
+    expect(written).toBe('/abs/plan.json')
+    expect(f.seen.writes).toHaveLength(1)
+    expect(f.seen.writes[0].force).toBe(true)
+    const file = PlanFile.parse(JSON.parse(f.seen.writes[0].text))
+    expect(file.plan).toEqual(result.plan)
+    expect(file.kind).toBe('r1-plan')
+
+    const g = fakes()
+    const miss = await planFromFlags(g.deps, {count: 1, gpu: 'P100', out: 'plan.json'})
+    expect(miss.result.plan.fits).toBe(false)
+    expect(miss.written).toBeNull()
+    expect(g.seen.writes).toEqual([])
+  })
+
+  it('a person picks among the fitting plans when there is a chooser; --model or --yes skip it', async () => {
+    const f = fakes({choose: true, pick: 1})
+    const {result} = await planFromFlags(f.deps, {count: 8, gpu: 'H200'})
+    expect(f.seen.choices).toHaveLength(1)
+    expect(f.seen.choices[0].index).toBe(0)
+    expect(f.seen.choices[0].labels[0]).toMatch(/^DeepSeek-R1 671B FP8 on SGLang, TP 8 DP 8 EP 8$/)
+    expect(result.plan).toEqual(result.candidates[1])
+    expect(result.why[0]).toMatch(/^Chosen by hand from \d+ fitting plans \(recommended: DeepSeek-R1 671B FP8 on SGLang\)\.$/)
+
+    const yes = fakes({choose: true, pick: 1})
+    await planFromFlags(yes.deps, {count: 8, gpu: 'H200', yes: true})
+    expect(yes.seen.choices).toEqual([])
+    const pinned = fakes({choose: true, pick: 1})
+    await planFromFlags(pinned.deps, {count: 8, gpu: 'H200', model: 'deepseek-r1'})
+    expect(pinned.seen.choices).toEqual([])
+  })
+
+  it('a context past the advertised 128K warns; past every model\'s maximum is a usage error', async () => {
+    const long = await plan({context: 163_840, count: 8, gpu: 'H200'})
+    expect(long.result.plan.model).toBe('deepseek-r1')
+    expect(long.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^a 163,840-token context is beyond DeepSeek-R1 671B's advertised 131,072/), expect.stringMatching(/above some models' maximum/)]))
+    const e = await codeOf(plan({context: 200_000, count: 8, gpu: 'H200', model: 'r1'}))
+    expect(e).toMatchObject({code: 'R1_INVALID_FLAGS', message: "--context 200000 is above DeepSeek-R1 671B's maximum (163,840 tokens)"})
+    expect((await codeOf(plan({context: 150_000, count: 1, gpu: 'H200', model: 'r1-distill-qwen-7b'}))).code).toBe('R1_INVALID_FLAGS')
+  })
+
+  it.each([
+    [{count: 8, gpu: 'H200', tp: 3}, '--tp 3 does not split the 8 GPUs of a node evenly'],
+    [{count: 8, gpu: 'H200', pp: 2, tp: 8}, '--tp × --pp × --dp needs 16 GPUs; there are 8'],
+    [{count: 8, gpu: 'H200', nodes: 2, tp: 12}, '--tp 12 does not split the 8 GPUs of a node evenly'],
+    [{count: 8, engineVersion: '0.11.0', gpu: 'H200'}, '--engine-version needs --engine sglang or --engine vllm'],
+    [{count: 8, engine: 'vllm', engineVersion: 'latest', gpu: 'H200'}, '--engine-version "latest" is not a version'],
+    [{count: 8, gpu: 'H200', gpuMemoryUtilization: 1.5}, '--gpu-memory-utilization 1.5 is not between 0 and 1'],
+    [{count: 8, engine: 'vllm', gpu: 'H200', memFractionStatic: 0.8}, "--mem-fraction-static is SGLang's; vLLM takes --gpu-memory-utilization"],
+    [{fromFile: 'x.txt', gpu: 'H200'}, '--from-file reads the hardware from a capture; --gpu/--gpu-memory describe it: pass one of them'],
+  ] as Array<[PlanFlags, string]>)('impossible flags are usage errors: %j', async (flags, message) => {
+    const e = await codeOf(plan(flags))
+    expect(e.code).toBe('R1_INVALID_FLAGS')
+    expect(e.message).toBe(message)
+  })
+
+  it('an unknown GPU or model', async () => {
+    expect((await codeOf(plan({count: 8, gpu: 'H900'}))).code).toBe('R1_UNKNOWN_GPU')
+    const e = await codeOf(plan({count: 8, gpu: 'H200', model: 'llama-3'}))
+    expect(e.code).toBe('R1_UNKNOWN_MODEL')
+  })
+
+  it('--quantization that no checkpoint of the model has', async () => {
+    const e = await codeOf(plan({count: 8, gpu: 'H200', model: 'r1-distill-qwen-1.5b', quantization: 'awq'}))
+    expect(e.code).toBe('R1_USAGE')
+    expect(e.message).toBe('no checkpoint to plan for (model r1-distill-qwen-1.5b with quantization awq)')
+  })
+
+  it('checkPins: pins pass through; multi-node TP is a multiple of a node', () => {
+    expect(checkPins({ep: 8, tp: 8}, 8, 1)).toEqual({dataParallel: undefined, expertParallel: 8, pipelineParallel: undefined, tensorParallel: 8})
+    expect(checkPins({tp: 16}, 8, 2).tensorParallel).toBe(16)
+  })
+})
+
+describe('writeFileAtomic', () => {
+  it('writes, refuses to overwrite without force, replaces with it, and leaves no temporary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'r1-plan-out-'))
+    const path = join(dir, 'plan.json')
+    expect(writeFileAtomic(path, 'one')).toBe(path)
+    expect(readFileSync(path, 'utf8')).toBe('one')
+    try {
+      writeFileAtomic(path, 'two', {forceFlag: '--force'})
+      expect.unreachable()
+    } catch (error) {
+      expect((error as R1Error).code).toBe('R1_FILE_EXISTS')
+      expect((error as R1Error).suggestions).toEqual(['Pass --force to replace it, or choose another file name.'])
+    }
+
+    expect(readFileSync(path, 'utf8')).toBe('one')
+    writeFileAtomic(path, 'three', {force: true})
+    expect(readFileSync(path, 'utf8')).toBe('three')
+    expect(readdirSync(dir)).toEqual(['plan.json'])
+  })
+
+  it('creates missing folders', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'r1-plan-out-'))
+    writeFileSync(join(dir, 'keep'), '')
+    const path = join(dir, 'a', 'b', 'plan.json')
+    writeFileAtomic(path, '{}')
+    expect(readFileSync(path, 'utf8')).toBe('{}')
+  })
+})
