@@ -598,13 +598,13 @@ export interface ServeFlags extends Record<string, unknown> {
   host: string
   port: number
   'api-key'?: string
-  docker: boolean
+  docker?: boolean
   'node-rank'?: number
   'head-address'?: string
   'ready-timeout': string
   'stop-timeout': string
-  yes: boolean
-  'dry-run': boolean
+  yes?: boolean
+  'dry-run'?: boolean
   profiles?: string
 }
 
@@ -639,8 +639,8 @@ export async function serveFromFlags(
     {
       apiKey,
       apiKeySource: apiKey !== null && ctx.env.R1_API_KEY === apiKey ? 'R1_API_KEY' : '--api-key',
-      docker: flags.docker,
-      dryRun: flags['dry-run'],
+      docker: Boolean(flags.docker),
+      dryRun: Boolean(flags['dry-run']),
       headAddress: flags['head-address'] ?? null,
       host: flags.host,
       nodeRank: flags['node-rank'] ?? null,
@@ -648,7 +648,7 @@ export async function serveFromFlags(
       readyTimeoutS,
       resolvePlan,
       stopTimeoutS,
-      yes: flags.yes,
+      yes: Boolean(flags.yes),
     },
     events,
   )
