@@ -13,9 +13,8 @@ export const MiB = 1024 ** 2
 
 /** -1, 0 or 1; "0.8" < "0.8.4" < "0.10.0". Anything after the numbers (".dev705", "rc1") is ignored. */
 export function compareVersions(a: string, b: string): number {
-  const parse = (v: string): number[] => (v.match(/^\d+(\.\d+)*/)?.[0] ?? '0').split('.').map(Number)
-  const x = parse(a)
-  const y = parse(b)
+  const x = versionParts(a)
+  const y = versionParts(b)
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
     const d = (x[i] ?? 0) - (y[i] ?? 0)
     if (d !== 0) return d < 0 ? -1 : 1
@@ -26,8 +25,23 @@ export function compareVersions(a: string, b: string): number {
 
 /** "8.9" → 89, "10.0" → 100. */
 export function ccNumber(cc: string): number {
-  const [major, minor] = cc.split('.').map(Number)
-  return major * 10 + (minor ?? 0)
+  let n = ccMemo.get(cc)
+  if (n === undefined) {
+    const [major, minor] = cc.split('.').map(Number)
+    ccMemo.set(cc, (n = major * 10 + (minor ?? 0)))
+  }
+
+  return n
+}
+
+// Memos: r1 report asks these of the same few strings hundreds of thousands of times.
+const ccMemo = new Map<string, number>()
+const versionMemo = new Map<string, number[]>()
+
+function versionParts(v: string): number[] {
+  let parts = versionMemo.get(v)
+  if (!parts) versionMemo.set(v, (parts = (v.match(/^\d+(\.\d+)*/)?.[0] ?? '0').split('.').map(Number)))
+  return parts
 }
 
 const ARCH_CC: Record<Architecture, string | null> = {

@@ -103,12 +103,13 @@ function hopeful(model: ModelProfile, checkpoint: Checkpoint, layouts: Layout[],
 
 /**
  * weightsPerGpu depends on TP, PP, EP and (SGLang DP attention) DP, not on DP replicas: compute it
- * once per distinct split within one search.
+ * once per distinct split (of each checkpoint, over every search of the run).
  */
-const weightsMemo = new WeakMap<SearchInput, Map<string, number>>()
-function weightsFor(model: ModelProfile, checkpoint: Checkpoint, engine: EngineProfile['id'], l: Layout, speculative: 'mtp' | null, input: SearchInput): number {
-  let memo = weightsMemo.get(input)
-  if (!memo) weightsMemo.set(input, (memo = new Map()))
+const weightsMemo = new WeakMap<Checkpoint, Map<string, number>>()
+function weightsFor(model: ModelProfile, checkpoint: Checkpoint, engine: EngineProfile['id'], l: Layout, speculative: 'mtp' | null): number {
+  // Keyed by the checkpoint (weights do not depend on the GPU): r1 report reuses them across fleet entries and contexts.
+  let memo = weightsMemo.get(checkpoint)
+  if (!memo) weightsMemo.set(checkpoint, (memo = new Map()))
   const dpa = engine === 'sglang' && l.dpAttention ? l.dataParallel : 0
   const key = `${model.id}|${checkpoint.id}|${engine}|${l.tensorParallel}|${l.pipelineParallel}|${l.expertParallel}|${dpa}|${speculative}`
   let bytes = memo.get(key)
@@ -142,7 +143,7 @@ export function evaluate(input: SearchInput, model: ModelProfile, checkpoint: Ch
     memFractionStatic: input.memFractionStatic,
     model,
     speculative: compat.speculative,
-  }, {attentionBackend: compat.attentionBackend, weightsBytes: weightsFor(model, checkpoint, engine.id, layout, compat.speculative, input)})
+  }, {attentionBackend: compat.attentionBackend, weightsBytes: weightsFor(model, checkpoint, engine.id, layout, compat.speculative)})
 
   const blocking = [...compat.reasons, ...layoutReasons(model, checkpoint, layout)]
 

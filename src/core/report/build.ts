@@ -9,7 +9,6 @@ import {evaluate, searchCandidates} from '../planner/search.js'
 import {recommend} from '../planner/recommend.js'
 import type {Checkpoint, EngineProfile, ModelProfile} from '../profiles/catalog.js'
 import {gpuSpecFromProfile} from '../profiles/gpus.js'
-import {REPORT_COLUMNS} from './columns.js'
 import type {FleetEntry} from './fleet.js'
 import {totalGpus} from './fleet.js'
 import {matchPublished} from './published.js'
@@ -56,7 +55,7 @@ export function buildReport(input: ReportInput): ReportResult {
         for (const checkpoint of m.checkpoints) {
           for (const engine of input.engines) {
             const c = best.get(`${m.id}|${checkpoint.id}|${engine.id}`)
-            const row = ordered(makeRow(entry, m, checkpoint, engine, context, c))
+            const row = makeRow(entry, m, checkpoint, engine, context, c)
             rows.push(row)
             if (!c || !row.fits) continue
             if (m.architecture.kind === 'mla-moe' && context === smallest) {
@@ -160,56 +159,40 @@ export function ceilingFor(c: Candidate, bandwidthGBs: number, batch: number) {
   })
 }
 
-/** The row with its keys in the JSON contract's order (REPORT_COLUMNS). */
-function ordered(r: ReportRow): ReportRow {
-  const out = {} as Record<string, unknown>
-  for (const c of REPORT_COLUMNS) out[c] = r[c]
-  return out as ReportRow
-}
-
+/** One row, its keys in the JSON contract's order (REPORT_COLUMNS); one object shape for every row. */
 function makeRow(entry: FleetEntry, model: ModelProfile, checkpoint: Checkpoint, engine: EngineProfile, context: number, c: Candidate | undefined): ReportRow {
-  const base = {
-    checkpoint: checkpoint.repo,
-    context,
-    engine: engine.id,
+  const fits = c !== undefined && c.plan.fits
+  let tps: number | null = null
+  let cost: number | null = null
+  if (fits) {
+    tps = round(ceilingFor(c, entry.gpu.bandwidthGBs, ceilingBatch(c.memory.maxConcurrency)).tokensPerSecond, 1)
+    const perM = costPerMillionTokens(entry.pricePerGpuHour, c.gpus, tps)
+    cost = perM === null ? null : round(perM, 3)
+  }
+
+  const reason = fits ? null : c ? (c.plan.reasons[0] ?? 'it does not fit') : `${engine.displayName} has no layout for ${totalGpus(entry)} GPU(s)`
+  return {
     fleet: entry.name,
     gpu: entry.gpu.displayName,
     gpusPerNode: entry.gpusPerNode,
-    model: model.id,
     nodes: entry.nodes,
+    model: model.id,
+    checkpoint: checkpoint.repo,
     quantization: checkpoint.quantization,
-  }
-  const empty = {
-    costPerMillionTokens: null,
-    dataParallel: null,
-    decodeTokensPerSecondCeiling: null,
-    expertParallel: null,
-    kvCacheGiB: null,
-    kvCacheTokens: null,
-    maxConcurrency: null,
-    pipelineParallel: null,
-    tensorParallel: null,
-    weightsGiB: null,
-  }
-  if (!c) return {...base, ...empty, fits: false, reason: `${engine.displayName} has no layout for ${totalGpus(entry)} GPU(s)`}
-  if (!c.plan.fits) return {...base, ...empty, fits: false, reason: c.plan.reasons[0] ?? 'it does not fit'}
-  const roof = ceilingFor(c, entry.gpu.bandwidthGBs, ceilingBatch(c.memory.maxConcurrency))
-  const tps = round(roof.tokensPerSecond, 1)
-  const cost = costPerMillionTokens(entry.pricePerGpuHour, c.gpus, tps)
-  return {
-    ...base,
-    costPerMillionTokens: cost === null ? null : round(cost, 3),
-    dataParallel: c.layout.dataParallel,
+    context,
+    engine: engine.id,
+    fits,
+    reason,
+    tensorParallel: fits ? c.layout.tensorParallel : null,
+    pipelineParallel: fits ? c.layout.pipelineParallel : null,
+    dataParallel: fits ? c.layout.dataParallel : null,
+    expertParallel: fits ? c.layout.expertParallel : null,
+    weightsGiB: fits ? round(c.memory.perGpu.weightsBytes / GIB, 2) : null,
+    kvCacheGiB: fits ? round(c.memory.perGpu.kvCacheBytes / GIB, 2) : null,
+    kvCacheTokens: fits ? c.memory.kvCacheTokens : null,
+    maxConcurrency: fits ? round(c.memory.maxConcurrency, 2) : null,
     decodeTokensPerSecondCeiling: tps,
-    expertParallel: c.layout.expertParallel,
-    fits: true,
-    kvCacheGiB: round(c.memory.perGpu.kvCacheBytes / GIB, 2),
-    kvCacheTokens: c.memory.kvCacheTokens,
-    maxConcurrency: round(c.memory.maxConcurrency, 2),
-    pipelineParallel: c.layout.pipelineParallel,
-    reason: null,
-    tensorParallel: c.layout.tensorParallel,
-    weightsGiB: round(c.memory.perGpu.weightsBytes / GIB, 2),
+    costPerMillionTokens: cost,
   }
 }
 
