@@ -214,8 +214,8 @@ describe('r1 serve preflight and dry run', () => {
     const port = await freePort()
     const {file, plan} = await makePlan('vllm', port)
     const r = await runCli(['serve', '--plan', file, '--port', String(port), '--yes'], {
-      binDir,
-      env: {FAKE_ENGINE_VERSION: plan.engineVersion, FAKE_SMI_USED_MIB: '12000', HF_HOME: makeHfHome(plan.checkpoint)},
+      binDir: installFakeEngines({gpus: 'rtx4090x1', memoryUsedMiB: 12_000}),
+      env: {FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint)},
     })
     expect(r.exitCode).toBe(5)
     expect(r.stderr).toMatch(/FAIL gpu-memory {1}other processes use 11\.7 GiB of a GPU/)
@@ -226,11 +226,11 @@ describe('r1 serve preflight and dry run', () => {
     const port = await freePort()
     const {file, plan} = await makePlan('vllm', port)
     const r = await runCli(['serve', '--plan', file, '--port', String(port), '--yes'], {
-      binDir,
-      env: {FAKE_ENGINE_VERSION: plan.engineVersion, FAKE_SMI_CC: '8.0', FAKE_SMI_NAME: 'NVIDIA A100-SXM4-80GB', FAKE_SMI_TOTAL_MIB: '81920', HF_HOME: makeHfHome(plan.checkpoint)},
+      binDir: installFakeEngines({gpus: 'h100x8'}),
+      env: {FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint)},
     })
     expect(r.exitCode).toBe(4)
-    expect(r.stderr).toContain('the plan needs 1× NVIDIA GeForce RTX 4090 on this node; found 1× NVIDIA A100-SXM4-80GB')
+    expect(r.stderr).toMatch(/the plan needs 1× NVIDIA GeForce RTX 4090 on this node; found 8× NVIDIA H100/)
     expect(r.stderr).toContain('Code: R1_GPU_MISMATCH')
   })
 

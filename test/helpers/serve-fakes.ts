@@ -10,13 +10,15 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {BIN, FIXTURES, makeBinDir, ROOT, writeFakeBin} from './cli.js'
+import {type FakeScenario, installFakeNvidiaSmi} from './fake-nvidia-smi.js'
 
 export const FAKE_ENGINE = join(FIXTURES, 'fake-engines', 'engine.cjs')
 
-/** A folder with `vllm`, `python3` and `nvidia-smi` fakes; put it first on PATH. */
-export function installFakeEngines(): string {
+/** A folder with `vllm` and `python3` fakes, and helper A's fake `nvidia-smi` (one RTX 4090 unless told); put it first on PATH. */
+export function installFakeEngines(gpus: FakeScenario = {gpus: 'rtx4090x1'}): string {
   const dir = makeBinDir()
-  for (const name of ['vllm', 'python3', 'nvidia-smi']) writeFakeBin(dir, name, `require(${JSON.stringify(FAKE_ENGINE)}).main(${JSON.stringify(name)})\n`)
+  for (const name of ['vllm', 'python3']) writeFakeBin(dir, name, `require(${JSON.stringify(FAKE_ENGINE)}).main(${JSON.stringify(name)})\n`)
+  installFakeNvidiaSmi(dir, gpus)
   return dir
 }
 
