@@ -53,7 +53,7 @@ ${EXIT_CODE_HELP}`
         say(render.kvLine(kv))
         if (kv.warn) this.addWarning(render.kvWarning(kv))
       },
-      launch: (_node, shown) => say(render.launchLine(c, shown, [])),
+      launch: (_node, shown) => say(render.launchLine(c, shown, shown.passEnv)),
       line: (_stream, line) => say(render.engineLine(c, engine, line)),
       phase: (_state, text) => (json ? undefined : status.set(text)),
       plan(plan, source) {

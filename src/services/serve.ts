@@ -97,7 +97,7 @@ export interface ServeEvents {
   plan?(plan: PlanConfig, source: 'file' | 'flags'): void
   check?(check: PreflightCheck): void
   warn?(message: string): void
-  launch?(node: NodeCommand, shown: {argv: string[]; env: Record<string, string>}): void
+  launch?(node: NodeCommand, shown: {argv: string[]; env: Record<string, string>; passEnv: string[]}): void
   line?(stream: 'stdout' | 'stderr', line: string): void
   phase?(state: LogState, text: string): void
   kv?(comparison: KvComparison): void
@@ -199,7 +199,7 @@ async function launch(deps: ServeDeps, options: ServeOptions, events: ServeEvent
   const secretEnv: Record<string, string> = {}
   if (options.apiKey !== null && apiKeyEnv) secretEnv[apiKeyEnv] = options.apiKey
   const launchEnv = {...node.env, ...secretEnv}
-  events.launch?.(node, {argv: node.argv, env: redactEnv(node.env, apiKeyEnv ? {[apiKeyEnv]: options.apiKeySource} : {})})
+  events.launch?.(node, {argv: node.argv, env: redactEnv(node.env, apiKeyEnv === VLLM_API_KEY_ENV ? {[apiKeyEnv]: options.apiKeySource} : {}), passEnv: spec.passEnv})
 
   for (const before of node.before) {
     const r = await deps.runner.capture(before[0], before.slice(1), {env: launchEnv, timeoutMs: 120_000})
@@ -374,6 +374,10 @@ async function launch(deps: ServeDeps, options: ServeOptions, events: ServeEvent
     return finish('R1_ENGINE_FAILED', `${engineName} stopped on its own (${gone.signal ?? `exit code ${gone.exitCode}`}).`, ['Read the log lines above for the cause.'])
   } finally {
     uninstall()
+    // `ray start --head` left its daemons outside the engine's process group: stop them too.
+    if (node.before.some((cmd) => cmd[0] === 'ray' && cmd[1] === 'start')) {
+      await deps.runner.capture('ray', ['stop', '--force'], {timeoutMs: 60_000})
+    }
   }
 }
 

@@ -162,6 +162,23 @@ describe('r1 serve with a fake vLLM', () => {
   })
 })
 
+describe('r1 serve with the plan flags (it plans first, for the GPUs it detects)', () => {
+  it('plans for the detected RTX 4090, prints the choice, launches that command', async () => {
+    const port = await freePort()
+    const {plan} = await makePlan('vllm', port)
+    const record = join(work, `record-flags-${port}.json`)
+    const run = startCli(['serve', '--model', 'r1-distill-qwen-7b', '--engine', 'vllm', '--port', String(port), '--yes', '--stop-timeout', '2s'], {
+      binDir,
+      env: {FAKE_ENGINE_RECORD: record, FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint)},
+    })
+    await run.waitFor(/Ready: /)
+    expect(run.stderr()).toContain(`Plan: ${plan.modelName} (${plan.checkpoint}) on vllm ${plan.engineVersion}, 1× NVIDIA GeForce RTX 4090, TP 1`)
+    expect(recorded(record).argv).toEqual(plan.command.argv)
+    run.child.kill('SIGINT')
+    expect((await run.done).exitCode).toBe(130)
+  })
+})
+
 describe('r1 serve with a fake SGLang (python3 -m sglang.launch_server)', () => {
   it('launches the plan\'s argv, fills the key into --api-key at launch, reports ready, exits 130', async () => {
     const key = 'sk-sglang-0042'

@@ -409,7 +409,11 @@ describe('serve: several nodes and docker', () => {
     const h = harness({detect: detected(8, 'NVIDIA H100 80GB HBM3', 0, 81_559)})
     h.script = (t) => t === 1000 && h.engine.exit(1)
     await rejection(serve(h.deps, options(plan, {headAddress: '10.0.0.1', nodeRank: 0}), recorder(h.events)))
-    expect(h.captures).toContainEqual(['ray', 'start', '--head', '--port', '6379'])
+    expect(h.captures).toEqual([
+      ['vllm', '--version'],
+      ['ray', 'start', '--head', '--port', '6379'],
+      ['ray', 'stop', '--force'],
+    ])
     expect(h.engine.argv.slice(0, 2)).toEqual(['vllm', 'serve'])
   })
 
