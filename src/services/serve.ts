@@ -117,6 +117,9 @@ export async function serve(deps: ServeDeps, options: ServeOptions, given: Serve
   const profile = findProfile(catalog, plan)
   if (plan.nodes > 1 && !options.dryRun) requireNodeFlags(plan, options)
   const apiKeyEnv = options.apiKey === null ? null : plan.engine === 'vllm' ? VLLM_API_KEY_ENV : 'R1_API_KEY'
+  if (!isLoopback(options.host) && options.apiKey === null) {
+    events.warn?.(`the server will listen on ${options.host} without an API key: anyone who reaches this port can use it (set R1_API_KEY)`)
+  }
 
   // Dry run: the command for the plan's engine version, per node; nothing probed, nothing started.
   if (options.dryRun) {
@@ -381,6 +384,10 @@ async function launch(deps: ServeDeps, options: ServeOptions, events: ServeEvent
   }
 }
 
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.')
+}
+
 /** The planner and the rebuild for the installed version can say the same thing twice: say it once. */
 function sayOnce(given: ServeEvents): ServeEvents {
   const said = new Set<string>()
@@ -637,7 +644,7 @@ export async function serveFromFlags(
     return {plan: result.plan, source: 'flags'}
   }
 
-  const apiKey = flags['api-key'] ?? null
+  const apiKey = flags['api-key'] || null
   return serve(
     createServeDeps({confirm: ui.confirm, detect: detectLive, env: ctx.env, loadCatalog, runner: ctx.runner}),
     {

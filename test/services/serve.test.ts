@@ -382,6 +382,15 @@ describe('serve: several nodes and docker', () => {
     expect(error.suggestions[0]).toContain('--node-rank 0 --head-address')
   })
 
+  it('warns when it listens beyond loopback without an API key', async () => {
+    const h = harness()
+    await serve(h.deps, options(planFixture('plan-4090-vllm'), {dryRun: true, host: '0.0.0.0'}), recorder(h.events))
+    expect(h.events).toEqual(['warn the server will listen on 0.0.0.0 without an API key: anyone who reaches this port can use it (set R1_API_KEY)'])
+    const quiet = harness()
+    await serve(quiet.deps, options(planFixture('plan-4090-vllm'), {apiKey: 'k', dryRun: true, host: '0.0.0.0'}), recorder(quiet.events))
+    expect(quiet.events).toEqual([])
+  })
+
   it('dry run prints every node\'s command with the head address', async () => {
     const h = harness()
     const plan = planFixture('plan-2x8-h100-sglang')
