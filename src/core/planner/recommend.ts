@@ -34,7 +34,7 @@ export interface Recommendation {
 
 export const MIN_CONCURRENCY = 4
 
-export const RECOMMENDATION_RULE = `The strongest model that serves the requested context with at least ${MIN_CONCURRENCY} requests of that length at once (else the strongest that serves one); its own checkpoint before quantized ones (BF16/FP8, INT8, NVFP4, AWQ); SGLang for R1 on sm_80+, vLLM for the distills and older GPUs; for --goal throughput the layout with the most concurrent requests, for latency the widest tensor parallelism on one node.`
+export const RECOMMENDATION_RULE = `The strongest model that serves the requested context with at least ${MIN_CONCURRENCY} requests of that length at once (else the strongest that serves one); its own checkpoint before quantized ones (BF16/FP8, INT8, NVFP4, AWQ); SGLang for R1 on sm_80+, vLLM for the distills and older GPUs; for --goal throughput the layout that fills the GPUs with the most replicas, then the most concurrent requests (DP attention for R1), for latency the widest tensor parallelism on one node.`
 
 const QUANT_TIER: Record<Quantization, number> = {awq: 4, bf16: 1, fp4: 3, fp8: 1, int8: 2}
 
