@@ -5,10 +5,9 @@ import {EXIT_CODE_HELP} from '../src/cli/exit-codes.js'
 import {profilesFlag} from '../src/cli/flags.js'
 import {FORMATS, type ReportFormat} from '../src/cli/render/report/format.js'
 import {renderReport} from '../src/cli/render/report/index.js'
-import {cliContext} from '../src/cli/run-context.js'
 import {ENGINES, type Engine, GOALS, type Goal} from '../src/core/constants.js'
 import type {ReportResult} from '../src/core/report/report.schema.js'
-import {runReport} from '../src/services/report.js'
+import {reportDeps, runReport} from '../src/services/report.js'
 
 export default class Report extends R1Command {
   static override summary = 'Size DeepSeek-R1 and its distills across GPU fleets: fit, layout, memory, KV capacity, a decode ceiling and its cost.'
@@ -44,9 +43,8 @@ ${EXIT_CODE_HELP}`
     const {flags} = await this.parse(Report)
     const format = flags.format as ReportFormat
     const tty = Boolean(process.stdout.isTTY) && !flags.output
-    const ctx = cliContext(flags.verbose)
     const {result, written} = await runReport(
-      {loadCatalog: () => ctx.loadCatalog(flags.profiles)},
+      reportDeps(flags.profiles),
       {
         contexts: flags.context,
         engine: flags.engine as Engine | undefined,
