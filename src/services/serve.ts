@@ -317,6 +317,7 @@ async function launch(deps: ServeDeps, options: ServeOptions, events: ServeEvent
     const model = out.servedModelName
     const isHead = node.role === 'head'
     let ready = false
+    let lastProbe: string | null = null
 
     // Wait for ready (the head only: a worker node has no HTTP server).
     while (!ready) {
@@ -344,7 +345,8 @@ async function launch(deps: ServeDeps, options: ServeOptions, events: ServeEvent
         const where = describePhase(state)
         events.warn?.(`not ready after ${formatDuration(options.readyTimeoutS)}: stopping ${engineName}`)
         await stop('SIGTERM')
-        finish('R1_ENGINE_NOT_READY', `${engineName} was not ready after ${formatDuration(options.readyTimeoutS)}; it was stuck ${where === 'starting' ? 'starting' : `at: ${where}`}.`, [
+        const probed = lastProbe ? ` The server answers, but ${lastProbe}.` : ''
+        finish('R1_ENGINE_NOT_READY', `${engineName} was not ready after ${formatDuration(options.readyTimeoutS)}; it was stuck ${where === 'starting' ? 'starting' : `at: ${where}`}.${probed}`, [
           'R1 takes tens of minutes to load: give it longer with --ready-timeout 90m.',
           'Check the last log lines above for what it was waiting on (a download, NCCL between nodes).',
         ])
@@ -356,7 +358,9 @@ async function launch(deps: ServeDeps, options: ServeOptions, events: ServeEvent
         continue
       }
 
-      ready = await isReady(deps, host, options.port, model, headers)
+      const answer = await probe(deps, host, options.port, model, headers)
+      ready = answer === true
+      if (typeof answer === 'string') lastProbe = answer
     }
 
     out.phase = 'ready'
@@ -401,18 +405,20 @@ function sayOnce(given: ServeEvents): ServeEvents {
   }
 }
 
-/** Ready: GET /health answers 200 and GET /v1/models lists the model. */
-async function isReady(deps: ServeDeps, host: string, port: number, model: string, headers: Record<string, string>): Promise<boolean> {
+/** Ready: GET /health answers 200 and GET /v1/models lists the model. Otherwise why not, when the server answers at all. */
+async function probe(deps: ServeDeps, host: string, port: number, model: string, headers: Record<string, string>): Promise<true | string | null> {
   const baseUrl = endpointUrl(host, port).replace(/\/v1$/, '')
   const health = await deps.httpGet(`${baseUrl}/health`, {headers, timeoutMs: 3000})
-  if (health?.status !== 200) return false
+  if (health === null) return null
+  if (health.status !== 200) return `GET /health answers ${health.status}`
   const models = await deps.httpGet(`${baseUrl}/v1/models`, {headers, timeoutMs: 3000})
-  if (models?.status !== 200) return false
+  if (models === null) return 'GET /v1/models does not answer'
+  if (models.status !== 200) return `GET /v1/models answers ${models.status}${models.status === 401 ? ' (the API key does not match)' : ''}`
   try {
-    const body = JSON.parse(models.body) as {data?: {id?: string}[]}
-    return (body.data ?? []).some((m) => m.id === model)
+    const ids = ((JSON.parse(models.body) as {data?: {id?: string}[]}).data ?? []).map((m) => m.id)
+    return ids.includes(model) ? true : `GET /v1/models lists ${ids.join(', ') || 'nothing'}, not ${model}`
   } catch {
-    return false
+    return 'GET /v1/models answers something that is not JSON'
   }
 }
 

@@ -318,6 +318,14 @@ describe('serve: one node, vLLM', () => {
     expect(h.events).toContain('failed')
   })
 
+  it('says what the server answers when it never lists the model', async () => {
+    const h = harness()
+    h.deps.httpGet = async (url) => (url.endsWith('/health') ? {body: '', status: 200} : {body: '{"data":[{"id":"other/model"}]}', status: 200})
+    const error = await rejection(serve(h.deps, options(plan, {readyTimeoutS: 5}), recorder(h.events)))
+    expect(error.code).toBe('R1_ENGINE_NOT_READY')
+    expect(error.message).toBe(`vLLM was not ready after 5s; it was stuck starting. The server answers, but GET /v1/models lists other/model, not ${plan.checkpoint}.`)
+  })
+
   it('dies before ready: exit code, phase, diagnosis and the log tail', async () => {
     const h = harness()
     h.script = (t) => {
