@@ -201,18 +201,29 @@ describe('the roofline ceiling', () => {
 })
 
 describe('measured figures beside the ceiling', () => {
-  it('match the same GPU, GPU count and checkpoint family', () => {
-    const fleet = resolveFleet(parseFleetSpec('8xB200,8xH200,2x8xH100,1xRTX4090'), (n) => gpu(n))
+  const fleet = resolveFleet(parseFleetSpec('8xB200,8xH200,2x8xH100,12x8xH100,1xRTX4090'), (n) => gpu(n))
+  const fleetsOf = (published: ReturnType<typeof matchPublished>, source: string, tps: number) =>
+    published.find((p) => p.source.includes(source) && p.outputTokensPerSecond === tps)?.matches.map((m) => m.fleet)
+
+  it('match the same GPU, size and checkpoint family', () => {
     const seen: string[] = []
     const published = matchPublished(fleet, (f, q) => {
       seen.push(`${f}|${q}`)
       return {atBatch1: 1, atConcurrency: 2}
     })
-    const fleetsOf = (source: string, tps: number) => published.find((p) => p.source.includes(source) && p.outputTokensPerSecond === tps)?.matches.map((m) => m.fleet)
-    expect(fleetsOf('[S5]', 105)).toEqual(['8xB200'])
-    expect(fleetsOf('[S12b]', 61)).toEqual(['8xH200'])
-    expect(fleetsOf('[S31]', 22_300)).toEqual(['2x8xH100'])
+    expect(fleetsOf(published, '[S5]', 105)).toEqual(['8xB200'])
+    expect(fleetsOf(published, '[S12b]', 61)).toEqual(['8xH200'])
+    // 96×H100 over 12 nodes describes a 12-node fleet, not a 2-node one.
+    expect(fleetsOf(published, '[S31]', 22_300)).toEqual(['12x8xH100'])
+    // Wide EP over several H200 nodes: no single-node H200 entry.
+    expect(fleetsOf(published, '[S32]', 2200)).toBeUndefined()
     expect(published.some((p) => p.matches.some((m) => m.fleet === '1xRTX4090'))).toBe(false)
     expect(seen).toContain('8xB200|fp4')
+  })
+
+  it('leave out entries the report has no ceiling for', () => {
+    const published = matchPublished(fleet, (f, q) => (q === 'fp8' && f === '8xB200' ? {atBatch1: 900, atConcurrency: 9000} : {atBatch1: null, atConcurrency: null}))
+    expect(published.map((p) => p.outputTokensPerSecond)).toEqual([105, 795, 2283, 1469])
+    expect(published[0].matches).toEqual([{ceiling: 9000, ceilingBatch1: 900, fleet: '8xB200', quantization: 'fp8'}])
   })
 })

@@ -17,24 +17,26 @@ export interface MeasuredFigure {
   /** The GPU it ran on, matched on the catalog profile's names. */
   gpu: RegExp
   gpus: number
+  /** Nodes of the measured setup: a figure from a many-node deployment describes only fleets as large. */
+  nodes: number
   quantization: Quantization
 }
 
 export const MEASURED: readonly MeasuredFigure[] = [
-  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, outputTokensPerSecond: 105, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'engines.md §6 [S5]', workload: 'random 1K/1K, concurrency 1'},
-  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, outputTokensPerSecond: 795, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'engines.md §6 [S5]', workload: 'random 1K/1K, concurrency 16'},
-  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, outputTokensPerSecond: 2283, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'engines.md §6 [S5]', workload: 'random 1K/1K, concurrency 100'},
-  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, outputTokensPerSecond: 1469, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'engines.md §6 [S5]', workload: 'random 8K/1K, concurrency 100 (59 effective)'},
-  {engine: 'SGLang 0.5.8.post1', gpu: /\bb200\b/, gpus: 8, outputTokensPerSecond: 5088, per: 'deployment', quantization: 'fp4', setup: '8×B200, R1-0528 FP4', source: 'engines.md §6 [S34]', workload: '1K/1K, peak'},
-  {engine: 'TensorRT-LLM', gpu: /\bb200\b/, gpus: 8, outputTokensPerSecond: 30000, per: 'deployment', quantization: 'fp4', setup: '8×B200, max-throughput configuration', source: 'engines.md §6 [S34]', workload: 'max throughput (">30,000")'},
-  {engine: 'vLLM recipe', gpu: /\bh200\b/, gpus: 8, outputTokensPerSecond: 61, per: 'deployment', quantization: 'fp8', setup: '8×H200, FP8, TP8+EP', source: 'engines.md §6 [S12b]', workload: '8K in / 1K out, 1 request'},
-  {engine: 'vLLM wide-EP', gpu: /\bh200\b/, gpus: 8, outputTokensPerSecond: 2200, per: 'gpu', quantization: 'fp8', setup: 'H200 + InfiniBand, wide expert parallelism over many nodes', source: 'engines.md §6 [S32]', workload: 'decode-heavy'},
-  {engine: 'SGLang (LMSYS)', gpu: /\bh100\b/, gpus: 8, outputTokensPerSecond: 22300, per: 'node', quantization: 'fp8', setup: '96×H100 (12 nodes), PD disaggregation, large EP, two-batch overlap', source: 'engines.md §6 [S31]', workload: '2,000-token inputs'},
-  {engine: 'vLLM (AWQ card)', gpu: /\bh100\b|\bh200\b/, gpus: 8, outputTokensPerSecond: 61.5, per: 'request', quantization: 'awq', setup: '8×H100/H200, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 1, 2K output'},
-  {engine: 'vLLM (AWQ card)', gpu: /\bh100\b|\bh200\b/, gpus: 8, outputTokensPerSecond: 963, per: 'deployment', quantization: 'awq', setup: '8×H100/H200, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 32, 4K in / 256 out: 30.1 tok/s per request × 32'},
-  {engine: 'vLLM (AWQ card)', gpu: /\ba100\b/, gpus: 8, outputTokensPerSecond: 46.8, per: 'request', quantization: 'awq', setup: '8×A100, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 1, 2K output'},
-  {engine: 'vLLM (AWQ card)', gpu: /\ba100\b/, gpus: 8, outputTokensPerSecond: 410, per: 'deployment', quantization: 'awq', setup: '8×A100, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 32, 4K in / 256 out: 12.8 tok/s per request × 32'},
-  {engine: 'vLLM (AWQ card)', gpu: /\bl40s\b/, gpus: 8, outputTokensPerSecond: 46.3, per: 'request', quantization: 'awq', setup: '8×L40S, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 1, 2K output'},
+  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 105, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'engines.md §6 [S5]', workload: 'random 1K/1K, concurrency 1'},
+  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 795, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'engines.md §6 [S5]', workload: 'random 1K/1K, concurrency 16'},
+  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 2283, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'engines.md §6 [S5]', workload: 'random 1K/1K, concurrency 100'},
+  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 1469, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'engines.md §6 [S5]', workload: 'random 8K/1K, concurrency 100 (59 effective)'},
+  {engine: 'SGLang 0.5.8.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 5088, per: 'deployment', quantization: 'fp4', setup: '8×B200, R1-0528 FP4', source: 'engines.md §6 [S34]', workload: '1K/1K, peak'},
+  {engine: 'TensorRT-LLM', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 30000, per: 'deployment', quantization: 'fp4', setup: '8×B200, max-throughput configuration', source: 'engines.md §6 [S34]', workload: 'max throughput (">30,000")'},
+  {engine: 'vLLM recipe', gpu: /\bh200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 61, per: 'deployment', quantization: 'fp8', setup: '8×H200, FP8, TP8+EP', source: 'engines.md §6 [S12b]', workload: '8K in / 1K out, 1 request'},
+  {engine: 'vLLM wide-EP', gpu: /\bh200\b/, gpus: 8, nodes: 2, outputTokensPerSecond: 2200, per: 'gpu', quantization: 'fp8', setup: 'H200 + InfiniBand, wide expert parallelism over many nodes', source: 'engines.md §6 [S32]', workload: 'decode-heavy'},
+  {engine: 'SGLang (LMSYS)', gpu: /\bh100\b/, gpus: 8, nodes: 12, outputTokensPerSecond: 22300, per: 'node', quantization: 'fp8', setup: '96×H100 (12 nodes), PD disaggregation, large EP, two-batch overlap', source: 'engines.md §6 [S31]', workload: '2,000-token inputs'},
+  {engine: 'vLLM (AWQ card)', gpu: /\bh100\b|\bh200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 61.5, per: 'request', quantization: 'awq', setup: '8×H100/H200, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 1, 2K output'},
+  {engine: 'vLLM (AWQ card)', gpu: /\bh100\b|\bh200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 963, per: 'deployment', quantization: 'awq', setup: '8×H100/H200, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 32, 4K in / 256 out: 30.1 tok/s per request × 32'},
+  {engine: 'vLLM (AWQ card)', gpu: /\ba100\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 46.8, per: 'request', quantization: 'awq', setup: '8×A100, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 1, 2K output'},
+  {engine: 'vLLM (AWQ card)', gpu: /\ba100\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 410, per: 'deployment', quantization: 'awq', setup: '8×A100, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 32, 4K in / 256 out: 12.8 tok/s per request × 32'},
+  {engine: 'vLLM (AWQ card)', gpu: /\bl40s\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 46.3, per: 'request', quantization: 'awq', setup: '8×L40S, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 1, 2K output'},
 ]
 
 function gpuNames(gpu: GpuProfile): string {
@@ -42,9 +44,10 @@ function gpuNames(gpu: GpuProfile): string {
 }
 
 /**
- * The measured figures that describe one of the fleet's entries: same GPU, the checkpoint
- * family's quantization and the same GPU count (a per-GPU figure matches any entry of that GPU;
- * a per-node figure from a many-node deployment matches entries of two or more such nodes).
+ * The measured figures that describe one of the fleet's entries: same GPU, the checkpoint family's
+ * quantization, and the same size (the same GPU count; a per-GPU or per-node figure from a
+ * many-node deployment only for entries of at least as many nodes). Only entries the report has a
+ * ceiling for are listed; a figure that matches none is left out.
  */
 export function matchPublished(
   fleet: readonly FleetEntry[],
@@ -55,10 +58,10 @@ export function matchPublished(
     const matches: PublishedFigure['matches'] = []
     for (const f of fleet) {
       if (!m.gpu.test(gpuNames(f.gpu))) continue
-      const gpus = f.gpusPerNode * f.nodes
-      const sized = m.per === 'gpu' || (m.per === 'node' ? f.nodes >= 2 && f.gpusPerNode === m.gpus : m.gpus === gpus)
+      const sized = m.per === 'gpu' || m.per === 'node' ? f.nodes >= m.nodes : f.gpusPerNode * f.nodes === m.gpus * m.nodes
       if (!sized) continue
       const c = ceilingOf(f.name, m.quantization)
+      if (c.atConcurrency === null) continue
       matches.push({ceiling: c.atConcurrency, ceilingBatch1: c.atBatch1, fleet: f.name, quantization: m.quantization})
     }
 
