@@ -88,14 +88,16 @@ export function recommend(candidates: readonly Candidate[], rules: RecommendRule
   // The best layout of each model × checkpoint × engine; a group is useful when any of its layouts is.
   const groups = new Map<string, Candidate>()
   const usefulGroups = new Set<string>()
+  const keys = new Map<Candidate, string>()
   for (const c of candidates) {
     const key = groupKey(c)
+    keys.set(c, key)
     if (useful(c, min)) usefulGroups.add(key)
     const held = groups.get(key)
     if (!held || compareLayouts(c, held, rules.goal, min) < 0) groups.set(key, c)
   }
 
-  const isUseful = (c: Candidate) => usefulGroups.has(groupKey(c))
+  const isUseful = (c: Candidate) => usefulGroups.has(keys.get(c) ?? groupKey(c))
   const ranked = [...groups.values()].sort((a, b) => compareCandidates(a, b, rules.goal, isUseful))
   const best = ranked[0] ?? null
   return {best, ranked, why: best ? explain(best, ranked, rules.goal, min, isUseful(best)) : []}

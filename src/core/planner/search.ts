@@ -77,7 +77,13 @@ export function searchCandidates(input: SearchInput): Candidate[] {
     for (const engine of input.engines) {
       const layouts = enumerateLayouts(model, engine.id, input.hardware, input.pins ?? {})
       for (const checkpoint of checkpoints) {
-        for (const layout of hopeful(model, checkpoint, layouts, input)) out.push(evaluate(input, model, checkpoint, engine, layout))
+        const single = new Map<string, Candidate>()
+        for (const layout of hopeful(model, checkpoint, layouts, input)) {
+          const base = replicable(layout) ? single.get(`${layout.tensorParallel}/${layout.pipelineParallel}`) : undefined
+          const c = base ? withReplicas(base, layout, input.contextLength) : evaluate(input, model, checkpoint, engine, layout)
+          if (replicable(layout) && layout.dataParallel === 1) single.set(`${layout.tensorParallel}/${layout.pipelineParallel}`, c)
+          out.push(c)
+        }
       }
     }
   }
@@ -90,9 +96,31 @@ export function searchCandidates(input: SearchInput): Candidate[] {
  * that share them), keeping the one that shares most so the table still says why. Pinned layouts
  * are always evaluated. This keeps r1 report's many searches fast.
  */
+const bytesMemo = new WeakMap<Checkpoint, number>()
+
+/** Plain DP replicas on one node: every GPU holds what a single replica's GPU holds. */
+function replicable(l: Layout): boolean {
+  return l.expertParallel === 1 && !l.dpAttention && l.nodes === 1
+}
+
+/**
+ * A replicated layout from its single-replica twin, without evaluating it again: compatibility,
+ * weights and the KV pool per GPU do not depend on the number of plain replicas; the concurrency
+ * is the memory model's (tokens per replica / context × replicas, 2 decimals). A test checks that
+ * this equals a full evaluation.
+ */
+export function withReplicas(base: Candidate, layout: Layout, contextLength: number): Candidate {
+  const dp = layout.dataParallel
+  const maxConcurrency = contextLength > 0 ? Math.floor((base.memory.kvCacheTokens / contextLength) * dp * 100) / 100 : 0
+  const memory = {...base.memory, maxConcurrency}
+  const plan = {...base.plan, dataParallel: dp, gpusPerNode: layout.gpusPerNode, maxConcurrency: base.plan.fits ? maxConcurrency : Math.max(0, maxConcurrency)}
+  return {...base, gpus: layout.tensorParallel * layout.pipelineParallel * dp, layout, memory, plan}
+}
+
 function hopeful(model: ModelProfile, checkpoint: Checkpoint, layouts: Layout[], input: SearchInput): Layout[] {
   if (layouts.length <= 1 || hasPins(input.pins ?? {})) return layouts
-  const bytes = checkpointBytes(model, checkpoint)
+  let bytes = bytesMemo.get(checkpoint)
+  if (bytes === undefined) bytesMemo.set(checkpoint, (bytes = checkpointBytes(model, checkpoint)))
   const moe = model.architecture.kind === 'mla-moe'
   const bound = (l: Layout) => bytes / ((moe ? Math.max(l.tensorParallel, l.expertParallel) : l.tensorParallel) * l.pipelineParallel)
   const limit = input.hardware.gpu.memoryTotalBytes

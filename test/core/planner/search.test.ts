@@ -8,7 +8,7 @@ import {detectFromCapture} from '../../../src/core/detect/capture.js'
 import {R1Error} from '../../../src/core/errors.js'
 import {hardwareFromDetect, hardwareFromFlags, lookUpGpu, parseMemorySize} from '../../../src/core/planner/hardware.js'
 import type {Layout} from '../../../src/core/planner/plan.schema.js'
-import {divisors, enumerateLayouts, fmtInt, layoutGpus, layoutReasons, searchCandidates} from '../../../src/core/planner/search.js'
+import {divisors, enumerateLayouts, evaluate, fmtInt, layoutGpus, layoutReasons, searchCandidates, withReplicas} from '../../../src/core/planner/search.js'
 import type {Hardware} from '../../../src/core/planner/types.js'
 import type {Catalog, ModelProfile} from '../../../src/core/profiles/catalog.js'
 import {FIXTURES, ROOT} from '../../helpers/cli.js'
@@ -143,6 +143,32 @@ describe('the search', () => {
     for (const c of candidates) {
       expect(c.plan.fits).toBe(false)
       expect(c.plan.reasons.join(' ')).toMatch(/131072 tokens of context/)
+    }
+  })
+
+  it('a replicated layout derived from its single replica equals a full evaluation', () => {
+    for (const [gpu, count, modelId, ckptId, engine, context] of [
+      ['H200', 8, 'r1-distill-qwen-7b', 'qwen-7b-bf16', 'vllm', 131_072],
+      ['L40S', 4, 'r1-distill-qwen-14b', 'qwen-14b-awq', 'sglang', 32_768],
+      ['RTX 3090', 2, 'r1-distill-llama-8b', 'llama-8b-bf16', 'vllm', 8192],
+      ['H200', 8, 'deepseek-r1', 'r1-awq', 'sglang', 131_072],
+    ] as const) {
+      const input = {contextLength: context, engines: catalog.engines, goal: 'throughput' as const, hardware: hw(gpu, count), kvCacheDtype: 'auto' as const, models: [model(modelId)]}
+      const eng = catalog.engines.find((e) => e.id === engine)!
+      const one: Layout = {dataParallel: 1, dpAttention: false, expertParallel: 1, gpusPerNode: 1, nodes: 1, pipelineParallel: 1, tensorParallel: 1}
+      const many: Layout = {...one, dataParallel: count, gpusPerNode: count}
+      if (modelId === 'deepseek-r1') {
+        one.tensorParallel = 4
+        one.gpusPerNode = 4
+        many.tensorParallel = 4
+        many.dataParallel = 2
+      }
+
+      const derived = withReplicas(evaluate(input, model(modelId), checkpoint(modelId, ckptId), eng, one), many, context)
+      const full = evaluate(input, model(modelId), checkpoint(modelId, ckptId), eng, many)
+      expect(derived.plan).toEqual(full.plan)
+      expect(derived.memory.maxConcurrency).toBe(full.memory.maxConcurrency)
+      expect(derived.gpus).toBe(full.gpus)
     }
   })
 
