@@ -97,6 +97,14 @@ describe('runReport', () => {
     expect(result.engines).toEqual(['sglang'])
   })
 
+  it('--goal latency takes the widest tensor parallelism on one node, one replica', async () => {
+    const {result} = await runReport(deps(), {contexts: '8192', fleet: '8xH200', goal: 'latency', models: 'r1-fp8,qwen-32b-bf16'})
+    expect(result.goal).toBe('latency')
+    for (const r of result.rows) expect([r.checkpoint, r.engine, r.fits, r.tensorParallel, r.dataParallel]).toEqual([r.checkpoint, r.engine, true, 8, 1])
+    const throughput = (await runReport(deps(), {contexts: '8192', engine: 'sglang', fleet: '8xH200', goal: 'throughput', models: 'qwen-32b-bf16'})).result.rows[0]
+    expect(throughput.dataParallel).toBeGreaterThan(1)
+  })
+
   it('the narrowed search at longer contexts gives the same rows as the full search at every context', () => {
     const fleet = resolveFleet(parseFleetSpec('8xH100,2x8xH100,4xL40S,1xT4,1xAGX-Orin-64GB'), (n) => resolveGpuName(catalog.gpus, n))
     const input = {contexts: [8192, 32_768, 131_072], engines: catalog.engines, fleet, goal: 'throughput' as const, models: selectModels(catalog, undefined)}
