@@ -200,12 +200,16 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
 export function doesNotFit(result: PlanResult, out?: string): R1Error {
   const p = result.plan
   const what = `${p.modelName} ${p.quantization.toUpperCase()} on ${p.engine}`
+  // Memory is the problem when the weights or one request of the context do not fit; else the GPU or engine is.
+  const memoryBound = p.memory.weightsGiB >= p.memory.usableGiB || p.kvCacheTokens < p.contextLength
   return new R1Error('R1_DOES_NOT_FIT', `nothing fits as asked: the closest, ${what}, ${p.reasons[0] ?? 'does not fit'}`, {
     data: result,
     suggestions: [
       ...(out ? [`${out} was not written: a plan that does not fit would not start.`] : []),
-      `Try a smaller --context (now ${fmtInt(p.contextLength)}), a 4-bit checkpoint (--quantization awq or fp4), or more GPUs (--count, --nodes).`,
-      'Drop --tp/--pp/--dp/--ep, --model or --engine to let r1 search every layout.',
+      memoryBound
+        ? `Try a smaller --context (now ${fmtInt(p.contextLength)}), a 4-bit checkpoint (--quantization awq or fp4), or more GPUs (--count, --nodes).`
+        : 'The GPU or the engine is what stops it (see the reason): plan for other GPUs with --gpu NAME --count N.',
+      'Drop --tp/--pp/--dp/--ep, --model, --quantization or --engine to let r1 search every layout.',
     ],
   })
 }

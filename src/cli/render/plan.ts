@@ -63,24 +63,26 @@ export function renderPlan(result: PlanResult, o: RenderOptions): string {
   lines.push(`${c.bold('Hardware:')} ${result.hardware.summary}`, '')
   lines.push(candidatesTable(result, o), '')
   const head = p.fits ? c.bold.green('Recommended:') : c.bold.red('Closest (does not fit):')
-  lines.push(
-    `${head} ${p.modelName} ${p.quantization.toUpperCase()} (${p.checkpoint}) on ${p.engine} ${p.engineVersion}, ${layoutText(p)}, ${p.nodes > 1 ? `${p.nodes} nodes × ${p.gpusPerNode}` : p.gpusPerNode} GPU${p.nodes * p.gpusPerNode === 1 ? '' : 's'}`,
-  )
+  const gpus = p.nodes > 1 ? `${p.nodes} nodes × ${p.gpusPerNode} GPUs` : `${p.gpusPerNode} GPU${p.gpusPerNode === 1 ? '' : 's'}`
+  lines.push(`${head} ${p.modelName} ${p.quantization.toUpperCase()} (${p.checkpoint}) on ${p.engine} ${p.engineVersion}, ${layoutText({...p, nodes: 1})} on ${gpus}`)
   lines.push(
     `  ${p.memory.weightsGiB.toFixed(1)} GiB weights + ${p.memory.kvCacheGiB.toFixed(1)} GiB KV cache per GPU of ${p.memory.usableGiB.toFixed(1)} GiB usable (${p.memory.gpuTotalGiB.toFixed(1)} GiB total); ${int(p.kvCacheTokens)} KV tokens, ${concurrency(p.maxConcurrency)} requests of ${int(p.contextLength)} tokens at once`,
   )
   for (const line of result.why) lines.push(`  ${line}`)
-  if (p.reasons.length > 0) for (const r of p.reasons) lines.push(`  ${p.fits ? c.dim('note:') : c.red('✗')} ${r}`)
+  for (const r of p.reasons) {
+    if (!result.why.some((w) => w.includes(r))) lines.push(`  ${p.fits ? c.dim('note:') : c.red('✗')} ${r}`)
+  }
   lines.push('')
+  const unfit = p.fits ? '' : ' (for reference: as planned it will not start)'
   if (p.command.nodes.length > 0) {
-    lines.push(c.bold(`Commands, one per node (start the workers after the head):`))
+    lines.push(c.bold(`Commands, one per node (start the workers after the head)${unfit}:`))
     for (const n of p.command.nodes) {
       lines.push(`  # node ${n.rank} (${n.role})`)
       for (const before of n.before) lines.push(`  ${shellQuote(before)}`)
       lines.push(`  ${shellLine({argv: n.argv, env: n.env, passEnv: p.command.passEnv})}`)
     }
   } else {
-    lines.push(c.bold('Command:'), `  ${shellLine(p.command)}`)
+    lines.push(c.bold(`Command${unfit}:`), `  ${shellLine(p.command)}`)
   }
 
   if (p.command.passEnv.length > 0) lines.push(c.dim(`  (set ${p.command.passEnv.join(', ')} in your environment first)`))
