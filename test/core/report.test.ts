@@ -152,6 +152,15 @@ describe('the roofline ceiling', () => {
     expect(r.tokensPerSecond).toBeCloseTo(1e12 / 17e9, 9)
   })
 
+  it('requests are whole: one request over 8 KV pools still reads its whole KV on the GPU that holds it', () => {
+    const base = {bandwidthGBs: 1000, context: 10_000, expertsPerToken: 0, kvBytesPerTokenPerGpu: 100_000, numExperts: 0, routedExpertShare: 0, tokensPerExpertGroup: 1, weightsBytesPerGpu: 16e9}
+    const one = decodeCeiling({...base, batch: 1, kvPools: 8})
+    expect(one.kvReadBytesPerGpu).toBe(1e9)
+    expect(one.tokensPerSecond).toBeCloseTo(1e12 / 17e9, 9)
+    // 16 requests over 8 pools: two each.
+    expect(decodeCeiling({...base, batch: 16, kvPools: 8}).kvReadBytesPerGpu).toBe(2e9)
+  })
+
   it('R1 at batch 1 on 8×H200 matches engines.md §6\'s rule of thumb (~1,000 tok/s)', () => {
     // engines.md §6: 8 × 4.8 TB/s over ~37 GB of active FP8 weights ≈ 1,000 tok/s.
     const r1 = catalog.models.find((m) => m.id === 'deepseek-r1')!

@@ -154,7 +154,7 @@ export function ceilingFor(c: Candidate, bandwidthGBs: number, batch: number) {
     kvPools: pools,
     numExperts: moe ? a.numRoutedExperts : 0,
     routedExpertShare: routedExpertShare(c.model, c.checkpoint),
-    tokensPerExpertGroup: sharedExperts ? batch : batch / pools,
+    tokensPerExpertGroup: sharedExperts ? batch : Math.ceil(batch / pools),
     weightsBytesPerGpu: c.memory.perGpu.weightsBytes,
   })
 }

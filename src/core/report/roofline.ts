@@ -53,7 +53,8 @@ export function decodeCeiling(input: RooflineInput): Roofline {
   const share = Math.min(1, Math.max(0, input.routedExpertShare))
   const read = share > 0 ? expertsReadShare(input.tokensPerExpertGroup, input.expertsPerToken, input.numExperts) : 0
   const activeWeightsBytesPerGpu = input.weightsBytesPerGpu * (1 - share) + input.weightsBytesPerGpu * share * read
-  const requestsPerPool = input.batch / Math.max(1, input.kvPools)
+  // The step lasts as long as the busiest pool's GPUs read: requests are whole, so round up.
+  const requestsPerPool = Math.ceil(input.batch / Math.max(1, input.kvPools))
   const kvReadBytesPerGpu = requestsPerPool * input.context * input.kvBytesPerTokenPerGpu
   const stepSeconds = (activeWeightsBytesPerGpu + kvReadBytesPerGpu) / (input.bandwidthGBs * 1e9)
   return {activeWeightsBytesPerGpu, kvReadBytesPerGpu, stepSeconds, tokensPerSecond: input.batch / stepSeconds}
