@@ -51,7 +51,7 @@ ${EXIT_CODE_HELP}`
       failed: (r) => say(render.failureText(c, r)),
       kv: (kv) => {
         say(render.kvLine(kv))
-        if (kv.warn) this.addWarning(render.kvWarning(kv))
+        if (kv.warn) status.around(() => this.addWarning(render.kvWarning(kv)))
       },
       launch: (_node, shown) => say(render.launchLine(c, shown, shown.passEnv)),
       line: (_stream, line) => say(render.engineLine(c, engine, line)),
@@ -65,9 +65,8 @@ ${EXIT_CODE_HELP}`
         if (!json) this.log(render.readyText(this.out, r))
       },
       stopping: (signal, grace) => say(`r1: ${signal}: stopping the engine (SIGKILL after ${grace}s)`),
-      warn: (message) => this.addWarning(message),
-    })
-    status.clear()
+      warn: (message) => status.around(() => this.addWarning(message)),
+    }).finally(() => status.clear())
     if (!json && result.mode === 'dry-run') this.log(render.dryRunText(result))
     return result
   }

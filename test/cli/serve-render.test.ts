@@ -42,6 +42,14 @@ describe('serve renderers', () => {
     )
   })
 
+  it('a warning written by someone else goes above the status line', () => {
+    const {stream, written} = fakeStream(true, 0)
+    const status = createStatusLine(stream, true)
+    status.set('ready')
+    status.around(() => stream.write('Warning: x\n'))
+    expect(written()).toBe('\r\u001B[2Kr1: ready\r\u001B[2KWarning: x\n\r\u001B[2Kr1: ready')
+  })
+
   it('off a terminal each change of phase is one plain line', () => {
     const {stream, written} = fakeStream(false)
     const status = createStatusLine(stream, false)

@@ -88,6 +88,8 @@ export function failureText(c: ChalkInstance, result: ServeResult): string {
 export interface StatusLine {
   /** Print a line above the status line. */
   print(text: string): void
+  /** Let `write` print (to the same stream) with the status line out of the way. */
+  around(write: () => void): void
   set(text: string): void
   clear(): void
 }
@@ -95,7 +97,7 @@ export interface StatusLine {
 export function createStatusLine(stream: NodeJS.WriteStream, tty: boolean): StatusLine {
   let status = ''
   const draw = () => {
-    if (status) stream.write(`\r\u001B[2K${status.slice(0, Math.max(20, (stream.columns ?? 120) - 1))}`)
+    if (status) stream.write(`\r\u001B[2K${status.slice(0, Math.max(20, (stream.columns || 120) - 1))}`)
   }
 
   const erase = () => {
@@ -104,6 +106,7 @@ export function createStatusLine(stream: NodeJS.WriteStream, tty: boolean): Stat
 
   if (!tty) {
     return {
+      around: (write) => write(),
       clear() {},
       print: (text) => stream.write(`${text}\n`),
       set(text) {
@@ -114,6 +117,11 @@ export function createStatusLine(stream: NodeJS.WriteStream, tty: boolean): Stat
   }
 
   return {
+    around(write) {
+      erase()
+      write()
+      draw()
+    },
     clear() {
       erase()
       status = ''
