@@ -62,7 +62,8 @@ export function renderPlan(result: PlanResult, o: RenderOptions): string {
   const lines: string[] = []
   lines.push(`${c.bold('Hardware:')} ${result.hardware.summary}`, '')
   lines.push(candidatesTable(result, o), '')
-  const head = p.fits ? c.bold.green('Recommended:') : c.bold.red('Closest (does not fit):')
+  const byHand = result.why[0]?.startsWith('Chosen by hand') ?? false
+  const head = p.fits ? c.bold.green(byHand ? 'Chosen:' : 'Recommended:') : c.bold.red('Closest (does not fit):')
   const gpus = p.nodes > 1 ? `${p.nodes} nodes × ${p.gpusPerNode} GPUs` : `${p.gpusPerNode} GPU${p.gpusPerNode === 1 ? '' : 's'}`
   lines.push(`${head} ${p.modelName} ${p.quantization.toUpperCase()} (${p.checkpoint}) on ${p.engine} ${p.engineVersion}, ${layoutText({...p, nodes: 1})} on ${gpus}`)
   lines.push(
