@@ -99,7 +99,7 @@ export function searchCandidates(input: SearchInput): Candidate[] {
 const bytesMemo = new WeakMap<Checkpoint, number>()
 
 /** Plain DP replicas on one node: every GPU holds what a single replica's GPU holds. */
-function replicable(l: Layout): boolean {
+export function replicable(l: Layout): boolean {
   return l.expertParallel === 1 && !l.dpAttention && l.nodes === 1
 }
 

@@ -5,7 +5,7 @@
  */
 import type {Goal, Quantization} from '../constants.js'
 import type {Candidate, SearchInput} from '../planner/search.js'
-import {evaluate, searchCandidates} from '../planner/search.js'
+import {evaluate, replicable, searchCandidates, withReplicas} from '../planner/search.js'
 import {recommend} from '../planner/recommend.js'
 import type {Checkpoint, EngineProfile, ModelProfile} from '../profiles/catalog.js'
 import {gpuSpecFromProfile} from '../profiles/gpus.js'
@@ -117,7 +117,20 @@ function narrowedSearch(search: SearchInput, previous: Map<string, Candidate[]>,
   for (const [key, list] of previous) {
     const fitting = list.filter((c) => c.plan.fits)
     const again = fitting.length > 0 ? fitting : [previousBest.get(key)!]
-    for (const c of again) out.push(evaluate(search, c.model, c.checkpoint, c.engine, c.layout))
+    // As the search does: plain DP replicas are derived from their single replica (planner/search.ts withReplicas).
+    const single = new Map<string, Candidate>()
+    const derived = (c: Candidate) => replicable(c.layout) && c.layout.dataParallel > 1
+    const twin = (c: Candidate) => `${c.layout.tensorParallel}/${c.layout.pipelineParallel}`
+    const done = again.map((c) => {
+      if (derived(c)) return null
+      const next = evaluate(search, c.model, c.checkpoint, c.engine, c.layout)
+      if (replicable(c.layout)) single.set(twin(c), next)
+      return next
+    })
+    again.forEach((c, i) => {
+      const base = done[i] === null ? single.get(twin(c)) : undefined
+      out.push(done[i] ?? (base ? withReplicas(base, c.layout, search.contextLength) : evaluate(search, c.model, c.checkpoint, c.engine, c.layout)))
+    })
   }
 
   return out
