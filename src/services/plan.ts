@@ -170,6 +170,16 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
     host: flags.host ?? DEFAULT_HOST,
     port: flags.port ?? DEFAULT_PORT,
   }
+  const used = chosen.layout.nodes * chosen.layout.gpusPerNode
+  const have = hardware.nodes * hardware.gpusPerNode
+  if (used < have) {
+    warnings.push(
+      chosen.layout.nodes < hardware.nodes
+        ? `the plan uses ${used} of the ${have} GPUs (one node): start the same command on each node for more replicas, behind a load balancer`
+        : `the plan uses ${used} of the ${have} GPUs: set CUDA_VISIBLE_DEVICES, or run another replica on the rest`,
+    )
+  }
+
   const built = buildEngine({checkpoint: chosen.checkpoint, model: chosen.model, options, plan: chosen.plan})
   const plan: PlanConfig = {...chosen.plan, command: built.spec}
   warnings.push(...built.warnings)

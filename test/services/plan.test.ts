@@ -136,6 +136,15 @@ describe('plan service', () => {
     expect(given.warnings.some((w) => w.includes('--head-address'))).toBe(false)
   })
 
+  it('says when the plan leaves GPUs or nodes unused', async () => {
+    const one = await plan({count: 8, gpu: 'H100', model: 'r1-distill-qwen-7b', nodes: 2, engine: 'sglang'})
+    expect(one.result.plan.nodes).toBe(1)
+    expect(one.warnings).toContain('the plan uses 8 of the 16 GPUs (one node): start the same command on each node for more replicas, behind a load balancer')
+    const four = await plan({count: 8, gpu: 'H200', model: 'r1-distill-qwen-7b', tp: 4, dp: 1})
+    expect(four.warnings).toContain('the plan uses 4 of the 8 GPUs: set CUDA_VISIBLE_DEVICES, or run another replica on the rest')
+    expect((await plan({count: 8, gpu: 'H200'})).warnings.some((w) => w.startsWith('the plan uses'))).toBe(false)
+  })
+
   it('--out writes the plan file (its schema), only when the plan fits', async () => {
     const f = fakes()
     const {result, written} = await planFromFlags(f.deps, {count: 8, force: true, gpu: 'H200', out: 'plan.json'})
