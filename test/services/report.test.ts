@@ -56,6 +56,8 @@ describe('runReport', () => {
     for (const r of result.rows) expect(Object.keys(r)).toEqual([...REPORT_COLUMNS])
     expect(result.contexts).toEqual([8192, 131_072])
     expect(result.engines).toEqual(['sglang', 'vllm'])
+    expect(result.checkpoints.map((c) => c.id)).toEqual(['r1-0528-fp8', 'r1-fp8', 'r1-int8', 'r1-awq', 'r1-0528-fp4', 'r1-0528-bf16', 'qwen-7b-bf16', 'qwen-7b-fp8', 'qwen-7b-awq'])
+    expect(result.checkpoints[1]).toEqual({checkpoint: 'deepseek-ai/DeepSeek-R1', id: 'r1-fp8', model: 'deepseek-r1', quantization: 'fp8'})
   })
 
   it('R1 FP8 fits 8×H200 with a layout, memory per GPU, KV capacity and a ceiling; not one RTX 4090', async () => {

@@ -80,6 +80,7 @@ export function buildReport(input: ReportInput): ReportResult {
 
   const published = matchPublished(input.fleet, (fleet, q: Quantization) => r1Ceilings.get(`${fleet}|${q}`) ?? {atBatch1: null, atConcurrency: null})
   return {
+    checkpoints: models.flatMap((m) => m.checkpoints.map((c) => ({checkpoint: c.repo, id: c.id, model: m.id, quantization: c.quantization}))),
     contexts: [...input.contexts],
     definitions: [...ROOFLINE_DEFINITIONS],
     engines: input.engines.map((e) => e.id),

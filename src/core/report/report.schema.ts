@@ -91,10 +91,22 @@ export const PublishedFigure = z
   .strict()
 export type PublishedFigure = z.infer<typeof PublishedFigure>
 
+/** A checkpoint the report sizes: its short id (what --models takes) beside the repository the rows name. */
+export const ReportCheckpoint = z
+  .object({
+    model: z.string(),
+    id: z.string().describe('checkpoint id, e.g. "r1-0528-fp8"'),
+    checkpoint: z.string().describe('Hugging Face repository id, as in the rows'),
+    quantization: Quantization,
+  })
+  .strict()
+export type ReportCheckpoint = z.infer<typeof ReportCheckpoint>
+
 export const ReportResult = z
   .object({
     rows: z.array(ReportRow),
     fleet: z.array(ReportFleetEntry),
+    checkpoints: z.array(ReportCheckpoint),
     contexts: z.array(z.number().int()),
     engines: z.array(Engine),
     goal: Goal,

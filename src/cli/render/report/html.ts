@@ -49,14 +49,7 @@ export function matrixContext(result: ReportResult): number {
 
 function fitMatrix(result: ReportResult): string {
   const ctx = matrixContext(result)
-  const checkpoints: Array<{model: string; checkpoint: string; quantization: string}> = []
-  const seen = new Set<string>()
-  for (const r of result.rows) {
-    if (seen.has(r.checkpoint)) continue
-    seen.add(r.checkpoint)
-    checkpoints.push({checkpoint: r.checkpoint, model: r.model, quantization: r.quantization})
-  }
-
+  const checkpoints = result.checkpoints
   // Best concurrency over engines, per fleet × checkpoint, at the matrix context.
   const best = new Map<string, ReportRow>()
   for (const r of result.rows) {
@@ -74,7 +67,7 @@ function fitMatrix(result: ReportResult): string {
   }
 
   const head1 = `<tr><th class="l" rowspan="2">Fleet</th>${groups.map((g) => `<th colspan="${g.span}">${esc(g.model)}</th>`).join('')}</tr>`
-  const head2 = `<tr>${checkpoints.map((c) => `<th title="${esc(c.checkpoint)}">${esc(c.quantization.toUpperCase())}<br><small>${esc(c.checkpoint.split('/')[0])}</small></th>`).join('')}</tr>`
+  const head2 = `<tr>${checkpoints.map((c) => `<th title="${esc(c.checkpoint)}">${esc(c.quantization.toUpperCase())}<br><small>${esc(c.id)}</small></th>`).join('')}</tr>`
   const body = result.fleet
     .map((f) => {
       const cells = checkpoints
@@ -99,7 +92,7 @@ function fitMatrix(result: ReportResult): string {
 
 const CHART = {bar: 16, gap: 6, label: 300, top: 4, width: 440}
 
-function memoryChart(fleet: string, bars: readonly MemoryBar[]): string {
+function memoryChart(fleet: string, bars: readonly MemoryBar[], ids: ReadonlyMap<string, string>): string {
   if (bars.length === 0) {
     return `<figure class="memory-chart" data-fleet="${esc(fleet)}"><figcaption>${esc(fleet)}</figcaption><p class="meta">Nothing fits on this fleet entry.</p></figure>`
   }
@@ -111,7 +104,7 @@ function memoryChart(fleet: string, bars: readonly MemoryBar[]): string {
   bars.forEach((b, i) => {
     const y = CHART.top + i * (CHART.bar + CHART.gap)
     let x = CHART.label
-    const label = `${b.model} ${b.quantization.toUpperCase()} (${b.checkpoint.split('/')[0]})`
+    const label = `${b.model}: ${ids.get(b.checkpoint) ?? b.checkpoint}`
     parts.push(`<text x="${CHART.label - 6}" y="${y + CHART.bar - 4}" text-anchor="end">${esc(label)}</text>`)
     for (const [cls, gib, name] of [
       ['seg-weights', b.weightsGiB, 'weights'],
@@ -142,7 +135,8 @@ function memorySection(result: ReportResult): string {
   ]
     .map(([cls, name]) => `<svg class="swatch" width="10" height="10"><rect class="${cls}" width="10" height="10"/></svg>${esc(name)}`)
     .join('')
-  const charts = result.fleet.map((f) => memoryChart(f.name, result.memory.filter((m) => m.fleet === f.name))).join('\n')
+  const ids = new Map(result.checkpoints.map((c) => [c.checkpoint, c.id]))
+  const charts = result.fleet.map((f) => memoryChart(f.name, result.memory.filter((m) => m.fleet === f.name), ids)).join('\n')
   return [
     '<h2 id="memory">Memory per GPU</h2>',
     '<p class="meta">One bar per checkpoint that fits on the entry (its first fitting context and engine): how the planner splits each GPU.</p>',
