@@ -90,6 +90,14 @@ describe('runReport', () => {
     expect(r.costPerMillionTokens).toBeNull()
   })
 
+  it('not one request of the context: not a fit, even where SGLang would start', async () => {
+    const {result} = await runReport(deps(), {contexts: '128k', engine: 'sglang', fleet: '1xRTX4090', goal: 'throughput', models: 'qwen-32b-awq'})
+    const r = result.rows[0]
+    expect(r.fits).toBe(false)
+    expect(r.reason).toMatch(/^SGLang would start, but its KV cache holds [\d,]+ tokens per request: not one 131,072-token request$/)
+    expect([r.maxConcurrency, r.decodeTokensPerSecondCeiling, r.weightsGiB]).toEqual([null, null, null])
+  })
+
   it('a longer context serves fewer requests and lowers the ceiling', async () => {
     const {result} = await runReport(deps(), {contexts: '8k,32k,128k', engine: 'sglang', fleet: '8xH200', goal: 'throughput', models: 'r1-fp8'})
     const [a, b, c] = [8192, 32_768, 131_072].map((ctx) => row(result.rows, '8xH200', 'deepseek-ai/DeepSeek-R1', ctx, 'sglang'))
