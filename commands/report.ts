@@ -11,7 +11,7 @@ import {reportDeps, runReport} from '../src/services/report.js'
 
 export default class Report extends R1Command {
   static override summary = 'Size DeepSeek-R1 and its distills across GPU fleets: fit, layout, memory, KV capacity, a decode ceiling and its cost.'
-  static override description = `One row per fleet entry × checkpoint × context × engine: whether it fits (or why not), the planner's best layout, weights and KV cache per GPU, KV capacity in tokens, concurrency at the context, a decode-throughput CEILING and, with a price, the cost per million output tokens at that ceiling.
+  static override description = `One row per fleet entry × checkpoint × context × engine: whether it fits (at least one request of the full context runs) or why not, the planner's best layout, weights and KV cache per GPU, KV capacity in tokens, concurrency at the context, a decode-throughput CEILING and, with a price, the cost per million output tokens at that ceiling.
 
 The ceiling is the memory-bandwidth roofline, not a prediction: per decode step each GPU reads its share of the active weights (for R1 only the routed experts the batch picks, 1 − (1 − 8/256)^tokens of them) plus the KV cache of its requests; one step emits one token per request. Batch = the concurrency at the context (floor of the requests of that length that fit, at least 1), each request holding the full context. Real systems sit well below: the measured figures of engines.md §6 are printed beside it. Cost = price per GPU-hour × GPUs the layout occupies / tokens per hour at the ceiling.
 
