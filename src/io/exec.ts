@@ -4,7 +4,8 @@
  */
 import {createInterface} from 'node:readline'
 
-import {execa} from 'execa'
+// execa costs ~0.1 s to import: it is loaded on the first child process, not at start-up (STYLE.md §9).
+const loadExeca = async () => (await import('execa')).execa
 
 export interface CaptureResult {
   stdout: string
@@ -42,7 +43,7 @@ export interface SpawnedProcess {
 
 export interface Runner {
   capture(command: string, args: readonly string[], options?: CaptureOptions): Promise<CaptureResult>
-  spawn(command: string, args: readonly string[], options?: SpawnOptions): SpawnedProcess
+  spawn(command: string, args: readonly string[], options?: SpawnOptions): Promise<SpawnedProcess>
 }
 
 export interface RunnerOptions {
@@ -55,6 +56,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
   return {
     async capture(command, args, opts = {}) {
       log?.(`$ ${[command, ...args].join(' ')}`)
+      const execa = await loadExeca()
       const result = await execa(command, [...args], {
         cwd: opts.cwd,
         env: opts.env,
@@ -75,8 +77,9 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       }
     },
 
-    spawn(command, args, opts = {}) {
+    async spawn(command, args, opts = {}) {
       log?.(`$ ${[command, ...(opts.logArgs ?? args)].join(' ')}`)
+      const execa = await loadExeca()
       // Its own process group (detached), so that a signal reaches the engine and every worker it forks,
       // and so that the terminal's Ctrl-C comes to r1 first: r1 decides how to stop it.
       const child = execa(command, [...args], {

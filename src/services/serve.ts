@@ -258,7 +258,7 @@ async function launch(deps: ServeDeps, options: ServeOptions, events: ServeEvent
   }
 
   const engineName = options.docker ? 'docker' : ENGINE_NAMES[plan.engine]
-  const proc = deps.runner.spawn(argv[0], argv.slice(1), {env: launchEnv, logArgs: node.argv.slice(1), onLine})
+  const proc = await deps.runner.spawn(argv[0], argv.slice(1), {env: launchEnv, logArgs: node.argv.slice(1), onLine})
   const exited = proc.exited.then((r) => ({...r, kind: 'exited' as const}))
 
   let signalled: StopSignal | null = null

@@ -118,7 +118,7 @@ function harness(options: {detect?: DetectResult; versions?: Record<string, stri
       if (cmd === 'ray' || (cmd === 'docker' && args[0] === 'kill')) return ok('')
       throw new Error(`unexpected command: ${key}`)
     },
-    spawn(cmd, args, opts = {}) {
+    async spawn(cmd, args, opts = {}) {
       engine.argv = [cmd, ...args]
       engine.env = opts.env ?? {}
       engine.onLine = opts.onLine
