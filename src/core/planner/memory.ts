@@ -89,11 +89,16 @@ export function estimateMemory(input: MemoryInput, options: EstimateOptions = {}
   // SGLang DP attention: each DP rank has its own pool; one replica is the whole TP group.
   const dpAttention = engine.id === 'sglang' && layout.dpAttention
   const pools = dpAttention ? layout.dataParallel : 1
-  const kvCacheTokens = tokensPerRank * pools
+  // What the engine prints: SGLang logs max_total_num_tokens per DP-attention rank, vLLM its
+  // "GPU KV cache size" per engine (DP replica). A request lives in one pool, never across two.
+  const kvCacheTokens = tokensPerRank
   const replicas = dpAttention ? 1 : layout.dataParallel
   const maxContextTokens = Math.min(tokensPerRank, model.architecture.maxPositionEmbeddings)
   const perRequest = input.contextLength > 0 ? tokensPerRank / input.contextLength : 0
-  const maxConcurrency = Math.floor(perRequest * pools * replicas * 100) / 100
+  // One pool: the fraction the engines print ("Maximum concurrency … 1.56x"). Several pools: whole
+  // requests per pool, since a request cannot be split between DP ranks or replicas.
+  const poolCount = pools * replicas
+  const maxConcurrency = poolCount === 1 ? Math.floor(perRequest * 100) / 100 : Math.floor(perRequest) * poolCount
 
   const weightsFit = weights + (engine.id === 'vllm' ? activation + overhead : defaults.nonTorchBytes + usedByOthers) < usable
   if (!weightsFit) {

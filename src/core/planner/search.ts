@@ -106,12 +106,13 @@ export function replicable(l: Layout): boolean {
 /**
  * A replicated layout from its single-replica twin, without evaluating it again: compatibility,
  * weights and the KV pool per GPU do not depend on the number of plain replicas; the concurrency
- * is the memory model's (tokens per replica / context × replicas, 2 decimals). A test checks that
+ * is the memory model's (whole requests per replica × replicas; one replica: the fraction). A test checks that
  * this equals a full evaluation.
  */
 export function withReplicas(base: Candidate, layout: Layout, contextLength: number): Candidate {
   const dp = layout.dataParallel
-  const maxConcurrency = contextLength > 0 ? Math.floor((base.memory.kvCacheTokens / contextLength) * dp * 100) / 100 : 0
+  const perRequest = contextLength > 0 ? base.memory.kvCacheTokens / contextLength : 0
+  const maxConcurrency = dp === 1 ? Math.floor(perRequest * 100) / 100 : Math.floor(perRequest) * dp
   const memory = {...base.memory, maxConcurrency}
   const plan = {...base.plan, dataParallel: dp, gpusPerNode: layout.gpusPerNode, maxConcurrency: base.plan.fits ? maxConcurrency : Math.max(0, maxConcurrency)}
   return {...base, gpus: layout.tensorParallel * layout.pipelineParallel * dp, layout, memory, plan}

@@ -109,13 +109,21 @@ describe('the engines own formulas', async () => {
     expect(free.perGpu.kvCacheBytes - busy.perGpu.kvCacheBytes).toBeGreaterThan(3.99 * GiB)
   })
 
-  it('DP attention (SGLang): one pool per DP rank, concurrency over all of them', () => {
+  it('DP attention (SGLang): one pool per DP rank, as SGLang logs it; whole requests per pool over all pools', () => {
     const p = pick(cat, 'r1-fp8', 'sglang')
     const e = estimateMemory(memoryInput(p, GPUS.h200, layout(8, {dataParallel: 8, dpAttention: true, expertParallel: 8}), {contextLength: 8192}))
     expect(e.fits).toBe(true)
-    expect(e.kvCacheTokens % 8).toBe(0)
-    expect(e.maxContextTokens).toBe(Math.min(e.kvCacheTokens / 8, 163_840))
-    expect(e.maxConcurrency).toBeCloseTo(e.kvCacheTokens / 8192, 1)
+    // the pool of one rank: the KV bytes of one GPU over the MLA latent (70,272 B/token in bf16)
+    expect(e.kvCacheTokens).toBe(Math.floor(e.perGpu.kvCacheBytes / 70_272))
+    expect(e.maxContextTokens).toBe(Math.min(e.kvCacheTokens, 163_840))
+    expect(e.maxConcurrency).toBe(Math.floor(e.kvCacheTokens / 8192) * 8)
+    // a request lives in one pool: at a context that fits 1.x times per pool, 8 pools hold 8 requests
+    const long = estimateMemory(
+      memoryInput(p, GPUS.h200, layout(8, {dataParallel: 8, dpAttention: true, expertParallel: 8}), {contextLength: 131_072}),
+    )
+    expect(long.kvCacheTokens / 131_072).toBeGreaterThan(1)
+    expect(long.kvCacheTokens / 131_072).toBeLessThan(2)
+    expect(long.maxConcurrency).toBe(8)
   })
 
   it('is deterministic and reports GiB figures for the plan', () => {
