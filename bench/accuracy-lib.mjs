@@ -73,7 +73,7 @@ export function runAccuracy(lib, catalog, inputs, cases) {
     rows.push({
       assumed: inp.assumed,
       exclude: inp.exclude,
-      fits: est.fits,
+      fits: est.startsUp,
       fitsTruth: inp.truth.fits,
       fromLog: inp.fromLog,
       id: c.id,

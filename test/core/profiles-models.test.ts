@@ -62,3 +62,26 @@ describe('findModel', async () => {
     for (const m of models) for (const c of m.checkpoints) expect(c.gated).toBe(false)
   })
 })
+
+describe('the model catalog names each thing once', async () => {
+  const {models} = await loadTestCatalog()
+
+  it('no id, alias or repository names two different models or checkpoints', () => {
+    const owner = new Map<string, string>()
+    const clashes: string[] = []
+    const claim = (name: string, who: string) => {
+      const key = name.toLowerCase()
+      const had = owner.get(key)
+      if (had !== undefined && had !== who) clashes.push(`${name}: ${had} and ${who}`)
+      owner.set(key, who)
+    }
+
+    for (const m of models) {
+      for (const name of [m.id, ...m.aliases]) claim(name, `model ${m.id}`)
+      for (const c of m.checkpoints) for (const name of [c.id, c.repo, ...c.aliases]) claim(name, `checkpoint ${c.id}`)
+    }
+
+    expect(clashes).toEqual([])
+    expect(owner.size).toBeGreaterThan(40)
+  })
+})

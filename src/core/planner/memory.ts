@@ -105,9 +105,13 @@ export function estimateMemory(input: MemoryInput, options: EstimateOptions = {}
     reasons.push(`weights need ${gib(weights)} per GPU, ${gib(usable)} usable (${engine.displayName} ${engine.id === 'vllm' ? 'gpu_memory_utilization' : 'mem_fraction_static'} ${utilization})`)
   } else if (tokensPerRank <= 0) {
     reasons.push(`no memory left for the KV cache after ${gib(weights)} of weights per GPU`)
-  } else if (tokensPerRank < input.contextLength && engine.id === 'vllm') {
-    // SGLang starts anyway (maxConcurrency < 1 says one full-length request cannot be held).
-    reasons.push(`vLLM will not start: one request of ${input.contextLength} tokens needs more KV cache than the ${tokensPerRank} tokens that fit`)
+  } else if (tokensPerRank < input.contextLength) {
+    // vLLM refuses to start; SGLang starts, but cannot hold one request of the context: neither serves it.
+    reasons.push(
+      engine.id === 'vllm'
+        ? `vLLM will not start: one request of ${input.contextLength} tokens needs more KV cache than the ${tokensPerRank} tokens that fit`
+        : `SGLang would start, but its KV cache holds ${tokensPerRank.toLocaleString('en-US')} tokens per request: not one ${input.contextLength.toLocaleString('en-US')}-token request`,
+    )
   }
 
   if (input.contextLength > model.architecture.maxPositionEmbeddings) {
@@ -116,6 +120,7 @@ export function estimateMemory(input: MemoryInput, options: EstimateOptions = {}
 
   return {
     blockSize: block,
+    startsUp: weightsFit && tokensPerRank > 0 && (engine.id === 'sglang' || tokensPerRank >= input.contextLength),
     defaults,
     fits: reasons.length === 0,
     kvBytesPerToken: perToken,

@@ -69,8 +69,10 @@ export interface MemoryEstimate {
   maxContextTokens: number
   /** Requests of contextLength that fit at once, over all replicas. */
   maxConcurrency: number
-  /** Weights fit and the engine will start with contextLength (vLLM refuses when one request does not fit). */
+  /** Weights fit and at least one request of contextLength can be held: the engine serves the context. */
   fits: boolean
+  /** The engine starts at all (SGLang starts even when one request of the context cannot be held; vLLM refuses). */
+  startsUp: boolean
   /** Plain words, e.g. "weights need 80.3 GiB per GPU, 79.6 GiB usable". Empty when it fits. */
   reasons: string[]
 }

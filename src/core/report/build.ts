@@ -144,10 +144,6 @@ function bestPerCheckpointAndEngine(candidates: readonly Candidate[], goal: Goal
   return out
 }
 
-function fmtTokens(n: number): string {
-  return Math.round(n).toLocaleString('en-US')
-}
-
 function round(n: number, digits: number): number {
   const f = 10 ** digits
   return Math.round(n * f) / f
@@ -179,10 +175,8 @@ export function ceilingFor(c: Candidate, bandwidthGBs: number, batch: number) {
 
 /** One row, its keys in the JSON contract's order (REPORT_COLUMNS); one object shape for every row. */
 function makeRow(entry: FleetEntry, model: ModelProfile, checkpoint: Checkpoint, engine: EngineProfile, context: number, c: Candidate | undefined): ReportRow {
-  // A row fits when one request of the full context can be served: SGLang starts with less KV than
-  // that (the plan calls it fitting), but no request of this length would run.
-  const short = c !== undefined && c.plan.fits && c.memory.maxConcurrency < 1
-  const fits = c !== undefined && c.plan.fits && !short
+  // A row fits when one request of the full context can be served (the memory model's `fits`).
+  const fits = c !== undefined && c.plan.fits
   let tps: number | null = null
   let cost: number | null = null
   if (fits) {
@@ -193,11 +187,9 @@ function makeRow(entry: FleetEntry, model: ModelProfile, checkpoint: Checkpoint,
 
   const reason = fits
     ? null
-    : short
-      ? `${engine.displayName} would start, but its KV cache holds ${fmtTokens(c.memory.maxContextTokens)} tokens per request: not one ${fmtTokens(context)}-token request`
-      : c
-        ? (c.plan.reasons[0] ?? 'it does not fit')
-        : `${engine.displayName} has no layout for ${totalGpus(entry)} GPU(s)`
+    : c
+      ? (c.plan.reasons[0] ?? 'it does not fit')
+      : `${engine.displayName} has no layout for ${totalGpus(entry)} GPU(s)`
   return {
     fleet: entry.name,
     gpu: entry.gpu.displayName,

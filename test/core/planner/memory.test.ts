@@ -81,12 +81,16 @@ describe('the engines own formulas', async () => {
     expect(e.kvCacheTokens % e.blockSize).toBe(0)
   })
 
-  it('vLLM refuses to start when one request of max-model-len does not fit; SGLang starts', () => {
+  it('vLLM refuses to start when one request of max-model-len does not fit; SGLang starts but does not serve it', () => {
     const vllm = estimateMemory(memoryInput(pick(cat, 'llama-8b-bf16', 'vllm'), GPUS.rtx4090, layout(1), {contextLength: 131_072}))
     expect(vllm.fits).toBe(false)
     expect(vllm.reasons[0]).toContain('vLLM will not start')
     const sglang = estimateMemory(memoryInput(pick(cat, 'llama-8b-bf16', 'sglang'), GPUS.rtx4090, layout(1), {contextLength: 131_072}))
-    expect(sglang.fits).toBe(true)
+    expect(sglang.startsUp).toBe(true)
+    expect(sglang.fits).toBe(false)
+    expect(sglang.reasons[0]).toBe(
+      `SGLang would start, but its KV cache holds ${sglang.kvCacheTokens.toLocaleString('en-US')} tokens per request: not one 131,072-token request`,
+    )
     expect(sglang.maxConcurrency).toBeLessThan(1)
     expect(sglang.maxContextTokens).toBe(sglang.kvCacheTokens)
   })
