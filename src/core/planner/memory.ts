@@ -109,7 +109,7 @@ export function estimateMemory(input: MemoryInput, options: EstimateOptions = {}
     // vLLM refuses to start; SGLang starts, but cannot hold one request of the context: neither serves it.
     reasons.push(
       engine.id === 'vllm'
-        ? `vLLM will not start: one request of ${input.contextLength} tokens needs more KV cache than the ${tokensPerRank} tokens that fit`
+        ? `vLLM will not start: one request of ${input.contextLength.toLocaleString('en-US')} tokens needs more KV cache than the ${tokensPerRank.toLocaleString('en-US')} tokens that fit`
         : `SGLang would start, but its KV cache holds ${tokensPerRank.toLocaleString('en-US')} tokens per request: not one ${input.contextLength.toLocaleString('en-US')}-token request`,
     )
   }

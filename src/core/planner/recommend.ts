@@ -9,9 +9,9 @@
  *     INT8, NVFP4, AWQ (FP8 that runs weight-only, below sm_89, after INT8);
  *  3. the engine that suits the architecture: SGLang for R1 (MLA, MoE) on sm_80 and newer,
  *     vLLM for the distills and below sm_80 (the other engine when the preferred one cannot);
- *  4. the layout that suits the goal: throughput fills the GPUs with as many replicas as serve
- *     the context usefully, then the most concurrent requests (DP attention for R1); latency
- *     takes the widest TP on one node, one replica.
+ *  4. the layout that suits the goal: throughput fills the GPUs, then for R1 takes the most
+ *     concurrent requests (DP attention), for a distill the most replicas; latency takes the
+ *     widest TP on one node, one replica.
  */
 import type {Goal, Quantization} from '../constants.js'
 import type {Candidate} from './search.js'
@@ -34,7 +34,7 @@ export interface Recommendation {
 
 export const MIN_CONCURRENCY = 4
 
-export const RECOMMENDATION_RULE = `The strongest model that serves the requested context with at least ${MIN_CONCURRENCY} requests of that length at once (else the strongest that serves one); its own checkpoint before quantized ones (BF16/FP8, INT8, NVFP4, AWQ); SGLang for R1 on sm_80+, vLLM for the distills and older GPUs; for --goal throughput the layout that fills the GPUs with the most replicas, then the most concurrent requests (DP attention for R1), for latency the widest tensor parallelism on one node.`
+export const RECOMMENDATION_RULE = `The strongest model that serves the requested context with at least ${MIN_CONCURRENCY} requests of that length at once (else the strongest that serves one); its own checkpoint before quantized ones (BF16/FP8, INT8, NVFP4, AWQ); SGLang for R1 on sm_80+, vLLM for the distills and older GPUs; for --goal throughput the layout that fills the GPUs and serves the most requests at once for R1 (DP attention) or has the most replicas for a distill, for latency the widest tensor parallelism on one node.`
 
 const QUANT_TIER: Record<Quantization, number> = {awq: 4, bf16: 1, fp4: 3, fp8: 1, int8: 2}
 
@@ -67,6 +67,12 @@ function layoutScore(c: Candidate, goal: Goal): number[] {
   const l = c.layout
   const replicas = l.dpAttention ? 1 : l.dataParallel
   const ep = c.engine.id === 'vllm' ? Number(l.expertParallel > 1) : Number(l.expertParallel === 1)
+  // R1 (MoE, MLA) is bound by how many requests share each expert read: the most concurrent requests
+  // first (DP attention). A dense distill is bound by compute: the most replicas first.
+  if (goal === 'throughput' && c.model.architecture.kind === 'mla-moe') {
+    return [c.gpus, c.plan.maxConcurrency, replicas, -l.nodes, -l.pipelineParallel, ep]
+  }
+
   if (goal === 'throughput') return [c.gpus, replicas, c.plan.maxConcurrency, -l.nodes, -l.pipelineParallel, ep]
   return [-l.nodes, -l.pipelineParallel, l.tensorParallel, -replicas, -Number(l.dpAttention), ep, c.plan.maxConcurrency]
 }
