@@ -321,7 +321,7 @@ function checkFlags(flags: PlanFlags): void {
 }
 
 /** --tp/--pp/--dp/--ep against the hardware: impossible layouts are usage errors. */
-export function checkPins(flags: Pick<PlanFlags, 'tp' | 'pp' | 'dp' | 'ep'>, perNode: number, nodes: number): LayoutPins {
+export function checkPins(flags: Pick<PlanFlags, 'dp' | 'engine' | 'ep' | 'pp' | 'tp'>, perNode: number, nodes: number): LayoutPins {
   const total = perNode * nodes
   const tp = flags.tp
   const pp = flags.pp ?? 1
@@ -331,9 +331,13 @@ export function checkPins(flags: Pick<PlanFlags, 'tp' | 'pp' | 'dp' | 'ep'>, per
   }
 
   const gpus = (tp ?? 1) * pp * dp
-  if (gpus > total) {
+  // SGLang's DP attention runs its DP ranks inside the TP group (`--tp 8 --dp 8 --enable-dp-attention`
+  // on 8 GPUs): a --dp that divides --tp needs only --tp × --pp GPUs.
+  const dpAttention = flags.engine !== 'vllm' && tp !== undefined && dp > 1 && tp % dp === 0 && tp * pp <= total
+  if (gpus > total && !dpAttention) {
     throw invalid(`--tp × --pp × --dp needs ${gpus} GPUs; there ${total === 1 ? 'is 1' : `are ${total}`}`, [
       `Choose values whose product is at most ${total}, or describe more GPUs (--count, --nodes).`,
+      'For SGLang DP attention (R1), give a --dp that divides --tp: --tp 8 --dp 8 runs on 8 GPUs.',
     ])
   }
 

@@ -219,6 +219,15 @@ describe('plan service', () => {
     expect(checkPins({ep: 8, tp: 8}, 8, 1)).toEqual({dataParallel: undefined, expertParallel: 8, pipelineParallel: undefined, tensorParallel: 8})
     expect(checkPins({tp: 16}, 8, 2).tensorParallel).toBe(16)
   })
+
+  it('checkPins: SGLang DP attention (--tp 8 --dp 8) needs 8 GPUs, not 64; on vLLM it is 64', async () => {
+    expect(checkPins({dp: 8, ep: 8, tp: 8}, 8, 1)).toEqual({dataParallel: 8, expertParallel: 8, pipelineParallel: undefined, tensorParallel: 8})
+    expect(() => checkPins({dp: 8, engine: 'vllm', tp: 8}, 8, 1)).toThrow('--tp × --pp × --dp needs 64 GPUs; there are 8')
+    expect(() => checkPins({dp: 3, tp: 8}, 8, 1)).toThrow('--tp × --pp × --dp needs 24 GPUs; there are 8')
+    const {result} = await plan({count: 8, dp: 8, engine: 'sglang', ep: 8, gpu: 'B200', model: 'r1', quantization: 'fp4', tp: 8})
+    expect(result.plan).toMatchObject({dataParallel: 8, dpAttention: true, engine: 'sglang', expertParallel: 8, fits: true, tensorParallel: 8})
+    expect(result.plan.command.argv).toEqual(expect.arrayContaining(['--enable-dp-attention', '--quantization', 'modelopt_fp4']))
+  })
 })
 
 describe('writeFileAtomic', () => {
