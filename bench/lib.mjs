@@ -12,29 +12,52 @@ export function median(values) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
-/** Median wall time in ms of `node ...args` over `runs` runs (after one warm-up). */
+/**
+ * Median wall time in ms of `node ...args` over `runs` runs (after one warm-up). Each run is paired
+ * with a bare `node -e 0` just before it, so that the ratio printed by report() compares the two
+ * under the same machine load (a single baseline taken once drifts by ±20% on a busy machine).
+ */
 export function timeNode(args, {runs = 10, env = {}, input} = {}) {
   const times = []
-  for (let i = 0; i <= runs; i++) {
+  const bases = []
+  const once = (argv, extraEnv, stdin) => {
     const t0 = process.hrtime.bigint()
-    const r = spawnSync(process.execPath, args, {cwd: ROOT, env: {...process.env, CI: '1', NO_COLOR: '1', ...env}, input, stdio: ['pipe', 'ignore', 'pipe']})
+    const r = spawnSync(process.execPath, argv, {cwd: ROOT, env: {...process.env, CI: '1', NO_COLOR: '1', ...extraEnv}, input: stdin, stdio: ['pipe', 'ignore', 'pipe']})
     const ms = Number(process.hrtime.bigint() - t0) / 1e6
-    if (r.status !== 0 && r.status !== 3) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`)
-    if (i > 0) times.push(ms)
+    if (r.status !== 0 && r.status !== 3) throw new Error(`node ${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
+    return ms
   }
+
+  for (let i = 0; i <= runs; i++) {
+    const base = once(['-e', '0'], {}, undefined)
+    const ms = once(args, env, input)
+    if (i > 0) {
+      times.push(ms)
+      bases.push(base)
+    }
+  }
+
+  lastPairedBaseline = median(bases)
   return median(times)
 }
 
+let lastPairedBaseline
 let baseline
 /** Median wall time of a bare `node -e 0`. */
 export function nodeBaseline(runs = 10) {
-  baseline ??= timeNode(['-e', '0'], {runs})
+  baseline ??= median(Array.from({length: runs}, () => {
+    const t0 = process.hrtime.bigint()
+    spawnSync(process.execPath, ['-e', '0'])
+    return Number(process.hrtime.bigint() - t0) / 1e6
+  }))
   return baseline
 }
 
 export function report(name, ms, {vsNode = true} = {}) {
-  const base = nodeBaseline()
+  // The baseline paired with the last timeNode() run (see there), else the one taken at the start.
+  const base = lastPairedBaseline ?? nodeBaseline()
+  lastPairedBaseline = undefined
   const ratio = ms / base
-  console.log(`${name.padEnd(58)} ${ms.toFixed(1).padStart(8)} ms${vsNode ? `  (${ratio.toFixed(2)}× node -e 0)` : ''}`)
+  console.log(`${name.padEnd(58)} ${ms.toFixed(1).padStart(8)} ms${vsNode ? `  (${ratio.toFixed(2)}× node -e 0 = ${base.toFixed(1)} ms, paired)` : ''}`)
   return ratio
 }

@@ -8,5 +8,9 @@ if (typeof nodeModule.enableCompileCache === 'function') {
   } catch {}
 }
 
+// r1 checks its Node version through package.json "engines"; oclif's own check loads semver (13
+// modules) on every start just to warn.
+process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1'
+
 const {execute} = await import('@oclif/core')
 await execute({dir: import.meta.url})

@@ -3,7 +3,8 @@ import {Flags} from '@oclif/core'
 import {R1Command} from '../src/cli/base-command.js'
 import {EXIT_CODE_HELP} from '../src/cli/exit-codes.js'
 import {planFlags, toPlanFlags} from '../src/cli/flags.js'
-import {doesNotFit, lazyPlanDeps, planFromFlags, RECOMMENDATION_RULE, type PlanResult} from '../src/services/plan.js'
+import {cliContext} from '../src/cli/run-context.js'
+import {doesNotFit, planDeps, planFromFlags, RECOMMENDATION_RULE, type PlanResult} from '../src/services/plan.js'
 
 export default class Plan extends R1Command {
   static override summary = 'Plan a DeepSeek-R1 deployment: which model, checkpoint, engine and layout fit the GPUs, and the command to start it.'
@@ -32,8 +33,7 @@ ${EXIT_CODE_HELP}`
 
   async run(): Promise<PlanResult> {
     const {flags} = await this.parse(Plan)
-    // Not cliContext(): its process runner imports execa (~0.1 s); lazyPlanDeps loads it only to detect.
-    const deps = lazyPlanDeps({profilesDir: flags.profiles, verbose: flags.verbose})
+    const deps = planDeps(cliContext(flags.verbose), flags.profiles)
     if (this.interactive && !flags.yes && !flags.model) {
       const {selectOne} = await import('../src/cli/prompts.js')
       deps.choose = (choices, index) => selectOne('Which plan?', choices, index)

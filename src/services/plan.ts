@@ -15,10 +15,8 @@ import {type Candidate, fmtInt, type LayoutPins, searchCandidates} from '../core
 import type {BuildOptions} from '../core/planner/types.js'
 import type {Catalog, ModelProfile} from '../core/profiles/catalog.js'
 import {requireModel} from '../core/profiles/models.js'
-import {readEnv} from '../io/env.js'
 import type {Runner} from '../io/exec.js'
 import {writeFileAtomic} from '../io/files.js'
-import {loadCatalog as loadProfiles} from '../io/profiles.js'
 
 export type {PlanHardware, PlanResult} from '../core/planner/plan-result.schema.js'
 export type {PlanConfig} from '../core/planner/plan.schema.js'
@@ -88,24 +86,6 @@ export function planDeps(ctx: PlanContext, profilesDir?: string): PlanDeps {
     },
     loadCatalog,
     writeFile: (path, text, options) => writeFileAtomic(path, text, {force: options.force}),
-  }
-}
-
-/**
- * The same dependencies without a CliContext, for `r1 plan` itself: the process runner (and execa,
- * whose import alone costs about 0.1 s) is loaded only when the hardware is detected, so
- * `r1 plan --gpu H200 --count 8` starts fast (STYLE.md §9).
- */
-export function lazyPlanDeps(options: {verbose: boolean; profilesDir?: string}): PlanDeps {
-  const loadCatalog = () => loadProfiles({profilesDir: options.profilesDir || undefined})
-  return {
-    detect: async (o) => {
-      const [{createRunner}, {defaultDetectDeps, detect}, catalog] = await Promise.all([import('../io/exec.js'), import('./detect.js'), loadCatalog()])
-      const log = options.verbose ? (line: string) => void process.stderr.write(`${line}\n`) : undefined
-      return detect(defaultDetectDeps({catalog: catalog.gpus, env: readEnv(), runner: createRunner({log})}), {fromFile: o.fromFile, includeHost: false})
-    },
-    loadCatalog,
-    writeFile: (path, text, o) => writeFileAtomic(path, text, {force: o.force}),
   }
 }
 
