@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import type {Engine, Goal, KvCacheDtypeRequest, Quantization} from '../core/constants.js'
 import {R1Error} from '../core/errors.js'
+import type {PlanFlags} from '../services/plan.js'
 
 /** Flags shared by several commands. */
 export const profilesFlag = Flags.string({
@@ -78,27 +78,5 @@ export function toPlanFlags(flags: Record<string, unknown>): PlanFlagValues {
   }
 }
 
-export interface PlanFlagValues {
-  gpu?: string
-  count?: number
-  nodes?: number
-  gpuMemory?: string
-  computeCapability?: string
-  fromFile?: string
-  model?: string
-  quantization?: Quantization
-  engine?: Engine | 'auto'
-  engineVersion?: string
-  context?: number
-  goal?: Goal
-  kvCacheDtype?: KvCacheDtypeRequest
-  tp?: number
-  pp?: number
-  dp?: number
-  ep?: number
-  gpuMemoryUtilization?: number
-  memFractionStatic?: number
-  host?: string
-  port?: number
-  headAddress?: string
-}
+/** The parsed values of planFlags: the plan service's input, less what only `r1 plan` or `r1 serve` add. */
+export type PlanFlagValues = Omit<PlanFlags, 'apiKeyEnv' | 'force' | 'out' | 'yes'>

@@ -6,7 +6,7 @@
 import type {DetectedGpu, DetectResult} from '../detect/detect.schema.js'
 import {R1Error} from '../errors.js'
 import type {GpuProfile} from '../profiles/gpu.schema.js'
-import {architectureFromComputeCapability, findGpu, gpuCandidates, gpuSpecFromDetected, gpuSpecFromProfile, normalizeGpuName} from '../profiles/gpus.js'
+import {architectureFromComputeCapability, closestGpus, findGpu, gpuCandidates, gpuSpecFromDetected, gpuSpecFromProfile} from '../profiles/gpus.js'
 import type {PlanHardware} from './plan-result.schema.js'
 import type {GpuSpec, Hardware} from './types.js'
 
@@ -194,28 +194,6 @@ export function lookUpGpu(gpus: readonly GpuProfile[], typed: string): GpuProfil
       'For a GPU not in the list: --gpu-memory SIZE --compute-capability X.Y',
     ],
   })
-}
-
-function closestGpus(gpus: readonly GpuProfile[], typed: string): GpuProfile[] {
-  const needle = normalizeGpuName(typed)
-  const score = (g: GpuProfile) => Math.min(...[g.id, ...g.aliases, ...g.smiNames].map((n) => editDistance(needle, normalizeGpuName(n))))
-  const scored = gpus.map((g) => ({g, s: score(g)})).filter((x) => x.s <= Math.max(2, Math.floor(needle.length / 3)))
-  return scored.sort((a, b) => a.s - b.s).map((x) => x.g)
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({length: b.length + 1}, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = cur
-    }
-  }
-
-  return row[b.length]
 }
 
 function fmtGiB(bytes: number): number {

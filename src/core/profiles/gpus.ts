@@ -115,3 +115,30 @@ export function memoryClose(catalogMiB: number | null, printedMiB: number | null
   if (catalogMiB === null || printedMiB === null) return false
   return Math.abs(catalogMiB - printedMiB) / catalogMiB <= 0.03
 }
+
+/** The catalog GPUs whose names are closest to what was typed (for "Did you mean" suggestions), best first. */
+export function closestGpus(gpus: readonly GpuProfile[], typed: string, limit = 3): GpuProfile[] {
+  const needle = normalizeGpuName(typed)
+  const scored = gpus.map((g) => ({d: Math.min(...[g.id, ...g.aliases, ...g.smiNames].map((n) => editDistance(needle, normalizeGpuName(n)))), g}))
+  return scored
+    .filter((s) => s.d <= Math.max(2, Math.floor(needle.length / 2)))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, limit)
+    .map((s) => s.g)
+}
+
+/** Levenshtein distance. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({length: b.length + 1}, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const held = row[j]
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
+      prev = held
+    }
+  }
+
+  return row[b.length]
+}

@@ -1,7 +1,7 @@
 /** Reading the report's list flags (--models, --context) and resolving names against the catalog. Pure. */
 import {R1Error} from '../errors.js'
 import type {Catalog, GpuProfile} from '../profiles/catalog.js'
-import {findGpu, gpuCandidates, normalizeGpuName} from '../profiles/gpus.js'
+import {closestGpus, findGpu, gpuCandidates} from '../profiles/gpus.js'
 import type {ReportModel} from './build.js'
 
 /** "8192,32k,128K" → [8192, 32768, 131072] (k = 1024), sorted, without duplicates. */
@@ -96,28 +96,3 @@ export function resolveGpuName(gpus: readonly GpuProfile[], typed: string, where
   })
 }
 
-function closestGpus(gpus: readonly GpuProfile[], typed: string): GpuProfile[] {
-  const needle = normalizeGpuName(typed)
-  const scored = gpus.map((g) => {
-    const names = [g.id, ...g.aliases].map((n) => normalizeGpuName(n))
-    return {d: Math.min(...names.map((n) => distance(needle, n))), g}
-  })
-  scored.sort((a, b) => a.d - b.d)
-  return scored.filter((s) => s.d <= Math.max(2, Math.floor(needle.length / 2))).slice(0, 3).map((s) => s.g)
-}
-
-/** Levenshtein distance. */
-export function distance(a: string, b: string): number {
-  const row = Array.from({length: b.length + 1}, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const held = row[j]
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = held
-    }
-  }
-
-  return row[b.length]
-}
