@@ -220,12 +220,12 @@ describe('measured figures beside the ceiling', () => {
       seen.push(`${f}|${q}`)
       return {atBatch1: 1, atConcurrency: 2}
     })
-    expect(fleetsOf(published, '[S5]', 105)).toEqual(['8xB200'])
-    expect(fleetsOf(published, '[S12b]', 61)).toEqual(['8xH200'])
+    expect(fleetsOf(published, 'sgl-cookbook', 105)).toEqual(['8xB200'])
+    expect(fleetsOf(published, 'vllm-project/recipes', 61)).toEqual(['8xH200'])
     // 96×H100 over 12 nodes describes a 12-node fleet, not a 2-node one.
-    expect(fleetsOf(published, '[S31]', 22_300)).toEqual(['12x8xH100'])
+    expect(fleetsOf(published, 'LMSYS', 22_300)).toEqual(['12x8xH100'])
     // Wide EP over several H200 nodes: no single-node H200 entry.
-    expect(fleetsOf(published, '[S32]', 2200)).toBeUndefined()
+    expect(fleetsOf(published, 'vLLM blog', 2200)).toBeUndefined()
     expect(published.some((p) => p.matches.some((m) => m.fleet === '1xRTX4090'))).toBe(false)
     expect(seen).toContain('8xB200|fp4')
   })

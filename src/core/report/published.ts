@@ -1,5 +1,6 @@
 /**
- * Throughput measured on real systems (../shared/reference/engines.md §6), shown beside the
+ * Throughput measured on real systems (published benchmarks, gathered in the project's reference
+ * notes, engines.md §6), shown beside the
  * roofline ceiling so readers see how far real serving sits below it. Output tokens per second.
  */
 import type {Quantization} from '../constants.js'
@@ -23,20 +24,20 @@ export interface MeasuredFigure {
 }
 
 export const MEASURED: readonly MeasuredFigure[] = [
-  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 105, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'engines.md §6 [S5]', workload: 'random 1K/1K, concurrency 1'},
-  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 795, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'engines.md §6 [S5]', workload: 'random 1K/1K, concurrency 16'},
-  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 2283, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'engines.md §6 [S5]', workload: 'random 1K/1K, concurrency 100'},
-  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 1469, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'engines.md §6 [S5]', workload: 'random 8K/1K, concurrency 100 (59 effective)'},
-  {engine: 'SGLang 0.5.8.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 5088, per: 'deployment', quantization: 'fp4', setup: '8×B200, R1-0528 FP4', source: 'engines.md §6 [S34]', workload: '1K/1K, peak'},
-  {engine: 'TensorRT-LLM', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 30000, per: 'deployment', quantization: 'fp4', setup: '8×B200, max-throughput configuration', source: 'engines.md §6 [S34]', workload: 'max throughput (">30,000")'},
-  {engine: 'vLLM recipe', gpu: /\bh200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 61, per: 'deployment', quantization: 'fp8', setup: '8×H200, FP8, TP8+EP', source: 'engines.md §6 [S12b]', workload: '8K in / 1K out, 1 request'},
-  {engine: 'vLLM wide-EP', gpu: /\bh200\b/, gpus: 8, nodes: 2, outputTokensPerSecond: 2200, per: 'gpu', quantization: 'fp8', setup: 'H200 + InfiniBand, wide expert parallelism over many nodes', source: 'engines.md §6 [S32]', workload: 'decode-heavy'},
-  {engine: 'SGLang (LMSYS)', gpu: /\bh100\b/, gpus: 8, nodes: 12, outputTokensPerSecond: 22300, per: 'node', quantization: 'fp8', setup: '96×H100 (12 nodes), PD disaggregation, large EP, two-batch overlap', source: 'engines.md §6 [S31]', workload: '2,000-token inputs'},
-  {engine: 'vLLM (AWQ card)', gpu: /\bh100\b|\bh200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 61.5, per: 'request', quantization: 'awq', setup: '8×H100/H200, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 1, 2K output'},
-  {engine: 'vLLM (AWQ card)', gpu: /\bh100\b|\bh200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 963, per: 'deployment', quantization: 'awq', setup: '8×H100/H200, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 32, 4K in / 256 out: 30.1 tok/s per request × 32'},
-  {engine: 'vLLM (AWQ card)', gpu: /\ba100\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 46.8, per: 'request', quantization: 'awq', setup: '8×A100, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 1, 2K output'},
-  {engine: 'vLLM (AWQ card)', gpu: /\ba100\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 410, per: 'deployment', quantization: 'awq', setup: '8×A100, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 32, 4K in / 256 out: 12.8 tok/s per request × 32'},
-  {engine: 'vLLM (AWQ card)', gpu: /\bl40s\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 46.3, per: 'request', quantization: 'awq', setup: '8×L40S, AWQ', source: 'engines.md §6 [S28]', workload: 'batch 1, 2K output'},
+  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 105, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'SGLang cookbook (sgl-project/sgl-cookbook @7b5bd9c0)', workload: 'random 1K/1K, concurrency 1'},
+  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 795, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'SGLang cookbook (sgl-project/sgl-cookbook @7b5bd9c0)', workload: 'random 1K/1K, concurrency 16'},
+  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 2283, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'SGLang cookbook (sgl-project/sgl-cookbook @7b5bd9c0)', workload: 'random 1K/1K, concurrency 100'},
+  {engine: 'SGLang 0.5.6.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 1469, per: 'deployment', quantization: 'fp8', setup: '8×B200, TP8, R1-0528 FP8, default flags', source: 'SGLang cookbook (sgl-project/sgl-cookbook @7b5bd9c0)', workload: 'random 8K/1K, concurrency 100 (59 effective)'},
+  {engine: 'SGLang 0.5.8.post1', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 5088, per: 'deployment', quantization: 'fp4', setup: '8×B200, R1-0528 FP4', source: 'third-party benchmarks (gpustack H200 lab, SemiAnalysis InferenceX, TensorRT-LLM B200 blog)', workload: '1K/1K, peak'},
+  {engine: 'TensorRT-LLM', gpu: /\bb200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 30000, per: 'deployment', quantization: 'fp4', setup: '8×B200, max-throughput configuration', source: 'third-party benchmarks (gpustack H200 lab, SemiAnalysis InferenceX, TensorRT-LLM B200 blog)', workload: 'max throughput (">30,000")'},
+  {engine: 'vLLM recipe', gpu: /\bh200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 61, per: 'deployment', quantization: 'fp8', setup: '8×H200, FP8, TP8+EP', source: 'vllm-project/recipes DeepSeek-R1 (2026)', workload: '8K in / 1K out, 1 request'},
+  {engine: 'vLLM wide-EP', gpu: /\bh200\b/, gpus: 8, nodes: 2, outputTokensPerSecond: 2200, per: 'gpu', quantization: 'fp8', setup: 'H200 + InfiniBand, wide expert parallelism over many nodes', source: 'vLLM blog (wide-EP; DeepSeek-R1 on GB200)', workload: 'decode-heavy'},
+  {engine: 'SGLang (LMSYS)', gpu: /\bh100\b/, gpus: 8, nodes: 12, outputTokensPerSecond: 22300, per: 'node', quantization: 'fp8', setup: '96×H100 (12 nodes), PD disaggregation, large EP, two-batch overlap', source: 'LMSYS blog (large-scale EP on 96 H100; GB200 NVL72)', workload: '2,000-token inputs'},
+  {engine: 'vLLM (AWQ card)', gpu: /\bh100\b|\bh200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 61.5, per: 'request', quantization: 'awq', setup: '8×H100/H200, AWQ', source: 'HF model card cognitivecomputations/DeepSeek-R1-AWQ', workload: 'batch 1, 2K output'},
+  {engine: 'vLLM (AWQ card)', gpu: /\bh100\b|\bh200\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 963, per: 'deployment', quantization: 'awq', setup: '8×H100/H200, AWQ', source: 'HF model card cognitivecomputations/DeepSeek-R1-AWQ', workload: 'batch 32, 4K in / 256 out: 30.1 tok/s per request × 32'},
+  {engine: 'vLLM (AWQ card)', gpu: /\ba100\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 46.8, per: 'request', quantization: 'awq', setup: '8×A100, AWQ', source: 'HF model card cognitivecomputations/DeepSeek-R1-AWQ', workload: 'batch 1, 2K output'},
+  {engine: 'vLLM (AWQ card)', gpu: /\ba100\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 410, per: 'deployment', quantization: 'awq', setup: '8×A100, AWQ', source: 'HF model card cognitivecomputations/DeepSeek-R1-AWQ', workload: 'batch 32, 4K in / 256 out: 12.8 tok/s per request × 32'},
+  {engine: 'vLLM (AWQ card)', gpu: /\bl40s\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 46.3, per: 'request', quantization: 'awq', setup: '8×L40S, AWQ', source: 'HF model card cognitivecomputations/DeepSeek-R1-AWQ', workload: 'batch 1, 2K output'},
 ]
 
 function gpuNames(gpu: GpuProfile): string {

@@ -67,7 +67,7 @@ export const MemoryBar = z
   .strict()
 export type MemoryBar = z.infer<typeof MemoryBar>
 
-/** A throughput figure published for real systems (../shared/reference/engines.md §6). */
+/** A throughput figure published for real systems (published benchmarks). */
 export const PublishedFigure = z
   .object({
     setup: z.string(),

@@ -157,7 +157,7 @@ function publishedSection(result: ReportResult): string {
     .join('\n')
   return [
     '<h2 id="measured">Measured figures beside the ceiling</h2>',
-    '<p class="meta">What real systems reach (output tokens/s, ../shared/reference/engines.md §6), beside this report\'s ceiling for the same GPUs and checkpoint family at its smallest context.</p>',
+    '<p class="meta">What real systems reach (output tokens/s, published benchmarks), beside this report\'s ceiling for the same GPUs and checkpoint family at its smallest context.</p>',
     `<table id="published"><thead><tr><th>Measured tok/s</th><th class="l">Per</th><th class="l">Engine</th><th class="l">Setup</th><th class="l">Workload</th><th class="l">Source</th><th class="l">Ceiling here</th></tr></thead><tbody>\n${rows}\n</tbody></table>`,
   ].join('\n')
 }

@@ -39,7 +39,7 @@ export function renderMarkdown(result: ReportResult): string {
   }
 
   if (result.published.length > 0) {
-    out.push('## Measured figures beside the ceiling', '', 'From ../shared/reference/engines.md §6: what real systems reach.', '')
+    out.push('## Measured figures beside the ceiling', '', 'From published benchmarks: what real systems reach.', '')
     out.push(line(['Measured tok/s', 'Per', 'Engine', 'Setup', 'Workload', 'Source', 'This report\'s ceiling']))
     out.push(line(['---:', '---', '---', '---', '---', '---', '---']))
     for (const p of result.published) {

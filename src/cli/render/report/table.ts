@@ -30,7 +30,7 @@ export function renderTable(result: ReportResult, options: {tty: boolean}): stri
 export function footnotes(result: ReportResult): string[] {
   const lines = ['CEILING: an upper bound from the memory-bandwidth roofline, not a prediction.', ...result.definitions.map((d) => `  - ${d}`)]
   if (result.published.length > 0) {
-    lines.push('', 'Measured on real systems (output tokens/s, ../shared/reference/engines.md §6), beside this report\'s ceiling:')
+    lines.push('', 'Measured on real systems (output tokens/s, published benchmarks), beside this report\'s ceiling:')
     for (const p of result.published) {
       const beside = p.matches
         .map((m) => `${m.fleet} ${m.quantization.toUpperCase()}: ceiling ${m.ceiling === null ? 'n/a' : fmtInt(m.ceiling)} (1 request: ${m.ceilingBatch1 === null ? 'n/a' : fmtInt(m.ceilingBatch1)})`)
