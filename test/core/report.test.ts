@@ -13,19 +13,10 @@ import {matchPublished} from '../../src/core/report/published.js'
 import {ceilingBatch, costPerMillionTokens, decodeCeiling, expertsReadShare} from '../../src/core/report/roofline.js'
 import {routedExpertShare} from '../../src/core/report/weights.js'
 import {ROOT} from '../helpers/cli.js'
+import {codeOf} from '../helpers/errors.js'
 
 const catalog = JSON.parse(readFileSync(join(ROOT, 'dist', 'catalog.json'), 'utf8')) as Catalog
 const gpu = (name: string) => resolveGpuName(catalog.gpus, name)
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (error) {
-    return error instanceof R1Error ? error.code : `not an R1Error: ${String(error)}`
-  }
-
-  return undefined
-}
 
 describe('--fleet spec', () => {
   it.each([

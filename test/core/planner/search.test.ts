@@ -12,6 +12,7 @@ import {divisors, enumerateLayouts, evaluate, fmtInt, layoutGpus, layoutReasons,
 import type {Hardware} from '../../../src/core/planner/types.js'
 import type {Catalog, ModelProfile} from '../../../src/core/profiles/catalog.js'
 import {FIXTURES, ROOT} from '../../helpers/cli.js'
+import {codeOf} from '../../helpers/errors.js'
 
 const catalog = JSON.parse(readFileSync(join(ROOT, 'dist', 'catalog.json'), 'utf8')) as Catalog
 const model = (id: string): ModelProfile => catalog.models.find((m) => m.id === id)!
@@ -19,16 +20,6 @@ const checkpoint = (modelId: string, id: string) => model(modelId).checkpoints.f
 const hw = (gpu: string, count: number, nodes = 1): Hardware => hardwareFromFlags(catalog.gpus, {count, gpu, nodes})!.hardware
 /** tp/pp/dp/ep + DP attention, nodes × GPUs per node. */
 const short = (l: Layout) => `${l.tensorParallel}/${l.pipelineParallel}/${l.dataParallel}/${l.expertParallel}${l.dpAttention ? ' dpa' : ''} ${l.nodes}x${l.gpusPerNode}`
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (error) {
-    return error instanceof R1Error ? error.code : `not an R1Error: ${String(error)}`
-  }
-
-  return undefined
-}
 
 describe('layout enumeration', () => {
   it('R1 on 8 GPUs, SGLang: TP 8 with and without EP, DP attention over the 8, DP replicas of smaller TP', () => {
