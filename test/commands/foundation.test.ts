@@ -46,6 +46,12 @@ describe('foundation', () => {
     expect(EXIT_CODES.R1_INTERRUPTED).toBe(130)
   })
 
+  it('npm ci builds dist/ (the README runs ./bin/run.js right after npm ci)', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+    expect(pkg.scripts.prepare).toBe('npm run build')
+    expect(pkg.scripts.build).toContain('tsc -p tsconfig.build.json')
+  })
+
   it('package.json sets oclif.exitCodes so a plain error is 1 and parser errors stay 2', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
     expect(pkg.oclif.exitCodes.default).toBe(1)
