@@ -1,0 +1,183 @@
+/**
+ * Supervision for `r1 serve`: wait for /health and /v1/models (or the engine's exit, a signal, the ready
+ * deadline), then watch until a signal or the engine's own exit; stop cleanly (grace, then SIGKILL).
+ */
+import {R1Error, type ErrorCode} from '../../core/errors.js'
+import type {NodeCommand, PlanConfig} from '../../core/planner/plan.schema.js'
+import type {Diagnosis} from '../../core/serve/diagnose.js'
+import {formatDuration} from '../../core/serve/duration.js'
+import {describePhase, type LogState, PHASE_LABELS} from '../../core/serve/log.js'
+import type {ServeResult} from '../../core/serve/serve.schema.js'
+import {endpointUrl} from '../../core/serve/usage.js'
+import type {SpawnedProcess} from '../../io/exec.js'
+import type {StopSignal} from '../../io/signals.js'
+import {containerName, ENGINE_NAMES} from './command.js'
+import type {ServeDeps, ServeEvents, ServeOptions} from './deps.js'
+
+/** What the engine's log has said so far: its phase, the last lines, the best diagnosis. */
+export interface EngineLog {
+  readonly state: LogState
+  readonly tail: readonly string[]
+  readonly diagnosis: (Diagnosis & {rank: number}) | null
+  onLine(stream: 'stdout' | 'stderr', line: string): void
+  setPhase(next: LogState): void
+}
+
+export interface SuperviseInput {
+  plan: PlanConfig
+  node: NodeCommand
+  /** The argv as launched (secrets filled in: never shown). */
+  argv: string[]
+  proc: SpawnedProcess
+  log: EngineLog
+  out: ServeResult
+}
+
+export async function supervise(deps: ServeDeps, options: ServeOptions, events: ServeEvents, input: SuperviseInput): Promise<ServeResult> {
+  const {plan, node, argv, proc, log, out} = input
+  const engineName = options.docker ? 'docker' : ENGINE_NAMES[plan.engine]
+  const exited = proc.exited.then((r) => ({...r, kind: 'exited' as const}))
+
+  let signalled: StopSignal | null = null
+  let wake: (() => void) | null = null
+  let stopping = false
+  const uninstall = deps.onStopSignal((signal) => {
+    if (stopping) {
+      proc.killGroup('SIGKILL') // a second Ctrl-C: no more waiting
+      return
+    }
+
+    signalled = signal
+    wake?.()
+  })
+  const signalWait = () =>
+    new Promise<{kind: 'signal'}>((resolve) => {
+      wake = () => resolve({kind: 'signal'})
+      if (signalled) wake()
+    })
+
+  const finish = (code: ErrorCode, message: string, suggestions: string[]): never => {
+    out.phase = log.state.phase
+    out.logTail = [...log.tail]
+    if (log.diagnosis) {
+      const {rank: _rank, ...d} = log.diagnosis
+      out.diagnosis = d
+    }
+
+    if (code !== 'R1_INTERRUPTED') events.failed?.(out)
+    throw new R1Error(code, message, {data: out, suggestions})
+  }
+
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    stopping = true
+    proc.killGroup(signal)
+    const graceMs = options.stopTimeoutS * 1000
+    const r = await Promise.race([exited, deps.sleep(graceMs).then(() => null)])
+    if (r === null) {
+      events.warn?.(`${engineName} did not stop within ${formatDuration(options.stopTimeoutS)}: sending SIGKILL`)
+      proc.killGroup('SIGKILL')
+      await exited
+    }
+
+    proc.killGroup('SIGKILL') // workers the engine forked and left behind
+    if (options.docker) {
+      // The docker client forwards SIGTERM to the container, but a SIGKILLed client leaves it running.
+      await deps.runner.capture('docker', ['kill', containerName(options.port, node.rank)], {timeoutMs: 30_000})
+    }
+  }
+
+  try {
+    const started = deps.now()
+    const pollMs = options.pollMs ?? 1000
+    const host = options.host
+    const headers: Record<string, string> = options.apiKey === null ? {} : {Authorization: `Bearer ${options.apiKey}`}
+    const model = out.servedModelName
+    const isHead = node.role === 'head'
+    let ready = false
+    let lastProbe: string | null = null
+
+    // Wait for ready (the head only: a worker node has no HTTP server).
+    while (!ready) {
+      const woke = await Promise.race([exited, signalWait(), deps.sleep(pollMs).then(() => ({kind: 'tick' as const}))])
+      if (woke.kind === 'exited') {
+        if (woke.notFound) {
+          finish('R1_ENGINE_MISSING', `${argv[0]} is not on PATH.`, [`Install ${ENGINE_NAMES[plan.engine]}, or serve with --docker.`])
+        }
+
+        const how = woke.signal ? `was killed by ${woke.signal}` : `exited with code ${woke.exitCode}`
+        const d = log.diagnosis
+        proc.killGroup('SIGKILL')
+        finish('R1_ENGINE_FAILED', `${engineName} ${how} before it was ready (while ${PHASE_LABELS[log.state.phase]})${d ? `: ${d.summary}` : '.'}`, d?.suggestions ?? [
+          'Read the log lines above for the cause; rerun with --verbose to see the exact command.',
+        ])
+      }
+
+      if (woke.kind === 'signal' && signalled) {
+        events.stopping?.(signalled, options.stopTimeoutS)
+        await stop(signalled)
+        finish('R1_INTERRUPTED', `interrupted (${signalled}) while ${PHASE_LABELS[log.state.phase]}; ${engineName} stopped.`, [])
+      }
+
+      if ((deps.now() - started) / 1000 >= options.readyTimeoutS) {
+        const where = describePhase(log.state)
+        events.warn?.(`not ready after ${formatDuration(options.readyTimeoutS)}: stopping ${engineName}`)
+        await stop('SIGTERM')
+        const probed = lastProbe ? ` The server answers, but ${lastProbe}.` : ''
+        finish('R1_ENGINE_NOT_READY', `${engineName} was not ready after ${formatDuration(options.readyTimeoutS)}; it was stuck ${where === 'starting' ? 'starting' : `at: ${where}`}.${probed}`, [
+          'R1 takes tens of minutes to load: give it longer with --ready-timeout 90m.',
+          'Check the last log lines above for what it was waiting on (a download, NCCL between nodes).',
+        ])
+      }
+
+      // A worker node serves no HTTP: once it has started and not died, it is up; the head reports readiness.
+      if (!isHead) {
+        ready = true
+        continue
+      }
+
+      const answer = await probe(deps, host, options.port, model, headers)
+      ready = answer === true
+      if (typeof answer === 'string') lastProbe = answer
+    }
+
+    out.phase = 'ready'
+    log.setPhase({...log.state, phase: 'ready'})
+    events.ready?.(out)
+
+    // Supervise until a signal or the engine's own exit.
+    const woke = await Promise.race([exited, signalWait()])
+    if (woke.kind === 'signal' && signalled) {
+      events.stopping?.(signalled, options.stopTimeoutS)
+      await stop(signalled)
+      finish('R1_INTERRUPTED', `interrupted (${signalled}); ${engineName} stopped.`, [])
+    }
+
+    const gone = woke as {exitCode: number | null; signal: string | null}
+    proc.killGroup('SIGKILL')
+    if (gone.exitCode === 0) return out
+    return finish('R1_ENGINE_FAILED', `${engineName} stopped on its own (${gone.signal ?? `exit code ${gone.exitCode}`}).`, ['Read the log lines above for the cause.'])
+  } finally {
+    uninstall()
+    // `ray start --head` left its daemons outside the engine's process group: stop them too.
+    if (node.before.some((cmd) => cmd[0] === 'ray' && cmd[1] === 'start')) {
+      await deps.runner.capture('ray', ['stop', '--force'], {timeoutMs: 60_000})
+    }
+  }
+}
+
+/** Ready: GET /health answers 200 and GET /v1/models lists the model. Otherwise why not, when the server answers at all. */
+async function probe(deps: ServeDeps, host: string, port: number, model: string, headers: Record<string, string>): Promise<true | string | null> {
+  const baseUrl = endpointUrl(host, port).replace(/\/v1$/, '')
+  const health = await deps.httpGet(`${baseUrl}/health`, {headers, timeoutMs: 3000})
+  if (health === null) return null
+  if (health.status !== 200) return `GET /health answers ${health.status}`
+  const models = await deps.httpGet(`${baseUrl}/v1/models`, {headers, timeoutMs: 3000})
+  if (models === null) return 'GET /v1/models does not answer'
+  if (models.status !== 200) return `GET /v1/models answers ${models.status}${models.status === 401 ? ' (the API key does not match)' : ''}`
+  try {
+    const ids = ((JSON.parse(models.body) as {data?: {id?: string}[]}).data ?? []).map((m) => m.id)
+    return ids.includes(model) ? true : `GET /v1/models lists ${ids.join(', ') || 'nothing'}, not ${model}`
+  } catch {
+    return 'GET /v1/models answers something that is not JSON'
+  }
+}
