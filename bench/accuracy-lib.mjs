@@ -88,6 +88,7 @@ export function runAccuracy(lib, catalog, inputs, cases) {
     if (inp.maxNumBatchedTokens) options.maxNumBatchedTokens = inp.maxNumBatchedTokens
     if (inp.maxNumSeqs) options.maxNumSeqs = inp.maxNumSeqs
     if (inp.enforceEager) options.enforceEager = true
+    if (inp.sampler) options.sampler = inp.sampler
     const est = lib.estimateMemory(
       {
         checkpoint,
@@ -109,7 +110,18 @@ export function runAccuracy(lib, catalog, inputs, cases) {
     const predictedTokens = inp.truth.kvTokensPerRank && layout.dpAttention ? est.kvCacheTokens / layout.dataParallel : est.kvCacheTokens
     const truthWeights = inp.truth.weightsGiB
     const predictedWeights = est.perGpu.weightsBytes / GiB
-    const terms = est.terms ?? null
+    const terms = est.terms
+      ? {
+          cudaGraphGiB: est.terms.cudaGraphBytes / GiB,
+          cudaGraphInBudget: est.terms.cudaGraphInBudget,
+          forwardGiB: est.terms.forwardBytes / GiB,
+          kvGiB: (est.kvCacheTokens * est.kvBytesPerToken) / GiB,
+          nonTorchGiB: est.terms.nonTorchBytes / GiB,
+          peakGiB: est.terms.peakBytes / GiB,
+          samplerGiB: est.terms.samplerBytes / GiB,
+          weightsGiB: est.terms.weightsBytes / GiB,
+        }
+      : null
     rows.push({
       assumed: inp.assumed,
       band: est.kvBand ?? null,

@@ -191,7 +191,7 @@ export function doesNotFit(result: PlanResult, out?: string): R1Error {
   const p = result.plan
   const what = `${p.modelName} ${p.quantization.toUpperCase()} on ${p.engine}`
   // Memory is the problem when the weights or one request of the context do not fit; else the GPU or engine is.
-  const memoryBound = p.memory.weightsGiB >= p.memory.usableGiB || p.kvCacheTokens < p.contextLength
+  const memoryBound = p.memory.weightsGiB >= p.memory.usableGiB || p.kvCacheTokens < p.contextLength || p.tight === true
   return new R1Error('R1_DOES_NOT_FIT', `nothing fits as asked: the closest, ${what}, ${p.reasons[0] ?? 'does not fit'}`, {
     data: result,
     suggestions: [

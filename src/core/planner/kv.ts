@@ -28,7 +28,7 @@ export function kvBytesPerToken(model: ModelProfile, layout: Pick<Layout, 'pipel
   const perStage = stages.map((n, i) => n + (i === last && options.speculative === 'mtp' && a.kind === 'mla-moe' ? a.numNextnPredictLayers : 0))
   const layers = Math.max(...perStage)
   const bytes = kvElementBytes(dtype)
-  if (a.kind === 'mla-moe') return layers * (a.kvLoraRank + a.qkRopeHeadDim) * bytes
+  if (a.kind === 'mla-moe') return layers * ((a.kvLoraRank + a.qkRopeHeadDim) * bytes + (a.indexerCacheBytesPerLayer ?? 0))
   const kvHeadsPerRank = Math.max(1, Math.floor(a.numKeyValueHeads / layout.tensorParallel))
   return layers * 2 * kvHeadsPerRank * a.headDim * bytes
 }

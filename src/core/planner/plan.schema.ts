@@ -98,6 +98,17 @@ export const PlanConfig = z
     contextLength: z.number().int(),
     fits: z.boolean(),
     kvCacheTokens: z.number().int().describe('per model replica: vLLM "GPU KV cache size", SGLang max_total_num_tokens'),
+    kvCacheTokensRange: z
+      .tuple([z.number().int(), z.number().int()])
+      .optional()
+      .describe('kvCacheTokens within the memory model\'s measured error for this engine and era (low, high); absent in plan files written before it'),
+    kvErrorBand: z.number().optional().describe('that error, one side, as a fraction (0.06 = ±6%), measured on real startup logs (bench:accuracy)'),
+    memoryEra: z.string().optional().describe('the engine\'s memory era for this release, e.g. vllm-v1-e, sglang-0.5.3'),
+    tight: z.boolean().optional().describe('one request of the context fits the prediction but not the low end of its band'),
+    requiredFreeBytes: z
+      .number()
+      .optional()
+      .describe('free memory each GPU needs when the engine starts: vLLM ceil(total × util) (its own check), SGLang what keeps one request of the context'),
     maxContextTokens: z.number().int().describe('the largest context one request can have'),
     maxConcurrency: z.number().describe('requests of contextLength that fit at once'),
     memory: MemoryFigures,

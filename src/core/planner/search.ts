@@ -79,7 +79,8 @@ export function searchCandidates(input: SearchInput): Candidate[] {
       for (const checkpoint of checkpoints) {
         const single = new Map<string, Candidate>()
         for (const layout of hopeful(model, checkpoint, layouts, input)) {
-          const base = replicable(layout) ? single.get(`${layout.tensorParallel}/${layout.pipelineParallel}`) : undefined
+          // Busy GPUs: each replica's GPUs have their own free memory, so every layout is evaluated.
+          const base = replicable(layout) && !input.hardware.gpu.memoryUsedBytes ? single.get(`${layout.tensorParallel}/${layout.pipelineParallel}`) : undefined
           const c = base ? withReplicas(base, layout, input.contextLength) : evaluate(input, model, checkpoint, engine, layout)
           if (replicable(layout) && layout.dataParallel === 1) single.set(`${layout.tensorParallel}/${layout.pipelineParallel}`, c)
           out.push(c)
@@ -201,18 +202,23 @@ export function evaluate(input: SearchInput, model: ModelProfile, checkpoint: Ch
     gpusPerNode: layout.gpusPerNode,
     kvCacheDtype: compat.kvCacheDtype,
     kvCacheTokens: fits ? memory.kvCacheTokens : Math.max(0, memory.kvCacheTokens),
+    kvCacheTokensRange: memory.kvCacheTokensRange,
+    kvErrorBand: memory.kvBand,
     maxConcurrency: fits ? memory.maxConcurrency : Math.max(0, memory.maxConcurrency),
     maxContextTokens: Math.max(0, memory.maxContextTokens),
     memFractionStatic: engine.id === 'sglang' ? memory.utilization : null,
     memory: memoryFigures(memory),
+    memoryEra: memory.era,
     model: model.id,
     modelName: model.displayName,
     nodes: layout.nodes,
     pipelineParallel: layout.pipelineParallel,
     quantization: checkpoint.quantization,
     reasons,
+    requiredFreeBytes: memory.requiredFreeBytes,
     speculative: compat.speculative,
     tensorParallel: layout.tensorParallel,
+    tight: memory.tight,
   }
   return {checkpoint, compat, engine, gpus: layoutGpus(engine.id, layout), layout, memory, model, plan}
 }

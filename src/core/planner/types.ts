@@ -55,6 +55,31 @@ export interface MemoryPerGpu {
   overheadBytes: number
 }
 
+/** Each term of the engine's arithmetic, per GPU (bytes), as bench:accuracy compares them with the logs. */
+export interface MemoryTerms {
+  weightsBytes: number
+  /** The profile run's peak: max(forward pass, dummy sampler pass) (vLLM); 0 on SGLang (no profiling). */
+  peakBytes: number
+  forwardBytes: number
+  samplerBytes: number
+  nonTorchBytes: number
+  /** The CUDA-graph estimate; charged to the budget only where cudaGraphInBudget. */
+  cudaGraphBytes: number
+  cudaGraphInBudget: boolean
+  /** Other processes' memory charged to the budget (vLLM 0.8.x V1) or taken from SGLang's `pre`. */
+  othersBytes: number
+  kvBytes: number
+}
+
+/** Memory other processes hold, and what the engine's start check needs (busy GPUs). */
+export interface BusyGpus {
+  /** Free memory on the most used GPU, bytes (total − used). */
+  freeBytes: number
+  /** Index of that GPU among the planned ones. */
+  limitingGpu: number
+  usedBytes: number
+}
+
 export interface MemoryEstimate {
   /** The utilization actually used (gpu_memory_utilization or mem_fraction_static). */
   utilization: number
@@ -75,6 +100,19 @@ export interface MemoryEstimate {
   startsUp: boolean
   /** Plain words, e.g. "weights need 80.3 GiB per GPU, 79.6 GiB usable". Empty when it fits. */
   reasons: string[]
+  /** The engine's memory era for this release (eras.ts). */
+  era: string
+  /** The KV error band of that era, one side (0.06 = ±6%), measured on real logs. */
+  kvBand: number
+  /** kvCacheTokens ± the band, block-rounded: what the engine will log, within the model's measured error. */
+  kvCacheTokensRange: [number, number]
+  /** One request of the context fits the prediction but not its lower band: within the model's own error of failing. */
+  tight: boolean
+  terms: MemoryTerms
+  /** Free memory each planned GPU must have when the engine starts (vLLM: ceil(total × util), its own check; SGLang: what keeps one request of the context). */
+  requiredFreeBytes: number
+  /** Set when other processes hold memory on the planned GPUs. */
+  busy: BusyGpus | null
 }
 
 export interface CompatInput {

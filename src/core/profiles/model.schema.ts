@@ -27,6 +27,8 @@ export const MlaMoeArchitecture = z
     maxPositionEmbeddings: z.number().int().positive(),
     numNextnPredictLayers: z.number().int().nonnegative(),
     tieWordEmbeddings: z.boolean(),
+    /** DeepSeek-V3.2's sparse attention caches an FP8 indexer key (+ scale) per token and layer beside the latent. */
+    indexerCacheBytesPerLayer: z.number().int().nonnegative().optional(),
   })
   .strict()
 
@@ -34,7 +36,7 @@ export const MlaMoeArchitecture = z
 export const GqaDenseArchitecture = z
   .object({
     kind: z.literal('gqa-dense'),
-    family: z.enum(['qwen2', 'llama']),
+    family: z.enum(['qwen2', 'qwen3', 'llama']),
     numLayers: z.number().int().positive(),
     hiddenSize: z.number().int().positive(),
     intermediateSize: z.number().int().positive(),

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {engineDefaults} from '../../../src/core/planner/engine-defaults.js'
 import {estimateMemory, memoryFigures} from '../../../src/core/planner/memory.js'
-import {GiB, GPUS, layout, loadTestCatalog, memoryInput, pick} from './fixtures.js'
+import {GiB, GPUS, layout, loadTestCatalog, memoryInput, MiB, pick} from './fixtures.js'
 
 describe('the memory model: scenarios the planner relies on', async () => {
   const cat = await loadTestCatalog()
@@ -95,22 +95,28 @@ describe('the engines own formulas', async () => {
     expect(sglang.maxContextTokens).toBe(sglang.kvCacheTokens)
   })
 
-  it('SGLang: pool = free after weights - total x (1 - mem_fraction_static), in whole pages', () => {
+  it('SGLang: pool = (pre - weights) - pre x (1 - mem_fraction_static), pre = free before the weights, in whole pages', () => {
     const p = pick(cat, 'r1-fp8', 'sglang')
     const e = estimateMemory(memoryInput(p, GPUS.h200, layout(8), {kvCacheDtype: 'fp8'}), {attentionBackend: 'flashmla'})
     expect(e.blockSize).toBe(64)
     expect(e.kvBytesPerToken).toBe(35_136)
     expect(e.kvCacheTokens % 64).toBe(0)
-    const d = e.defaults
-    const pool = e.perGpu.totalBytes - d.nonTorchBytes - e.perGpu.weightsBytes - e.perGpu.totalBytes * (1 - e.utilization)
+    const pre = e.perGpu.totalBytes - e.terms.nonTorchBytes
+    expect(e.terms.nonTorchBytes).toBe(1.5 * GiB)
+    const pool = pre - e.perGpu.weightsBytes - pre * (1 - e.utilization)
     expect(e.kvCacheTokens).toBe(Math.floor(pool / (35_136 * 64)) * 64)
   })
 
-  it('memory used by other processes lowers the budget; the smallest rank wins', () => {
+  it('vLLM from 0.9.1: other processes do not lower the budget while they fit in the 1 - util headroom; beyond, the utilization drops', () => {
     const p = pick(cat, 'qwen-7b-bf16', 'vllm')
     const free = estimateMemory(memoryInput(p, GPUS.h100, layout(2), {contextLength: 8192}))
-    const busy = estimateMemory(memoryInput(p, {...GPUS.h100, memoryUsedBytes: [0, 4 * GiB]}, layout(2), {contextLength: 8192}))
-    expect(free.perGpu.kvCacheBytes - busy.perGpu.kvCacheBytes).toBeGreaterThan(3.99 * GiB)
+    const some = estimateMemory(memoryInput(p, {...GPUS.h100, memoryUsedBytes: [0, 4 * GiB]}, layout(2), {contextLength: 8192}))
+    expect(some.kvCacheTokens).toBe(free.kvCacheTokens)
+    expect(some.utilization).toBe(0.9)
+    const busy = estimateMemory(memoryInput(p, {...GPUS.h100, memoryUsedBytes: [0, 20 * GiB]}, layout(2), {contextLength: 8192}))
+    expect(busy.utilization).toBe(Math.floor(((81_559 * MiB - 20 * GiB - 1.5 * GiB) / (81_559 * MiB)) * 100) / 100)
+    expect(busy.kvCacheTokens).toBeLessThan(free.kvCacheTokens)
+    expect(busy.busy).toEqual({freeBytes: 81_559 * MiB - 20 * GiB, limitingGpu: 1, usedBytes: 20 * GiB})
   })
 
   it('DP attention (SGLang): one pool per DP rank, as SGLang logs it; whole requests per pool over all pools', () => {
@@ -123,10 +129,10 @@ describe('the engines own formulas', async () => {
     expect(e.maxConcurrency).toBe(Math.floor(e.kvCacheTokens / 8192) * 8)
     // a request lives in one pool: at a context that fits 1.x times per pool, 8 pools hold 8 requests
     const long = estimateMemory(
-      memoryInput(p, GPUS.h200, layout(8, {dataParallel: 8, dpAttention: true, expertParallel: 8}), {contextLength: 131_072}),
+      memoryInput(p, GPUS.h200, layout(8, {dataParallel: 8, dpAttention: true, expertParallel: 8}), {contextLength: 163_840}),
     )
-    expect(long.kvCacheTokens / 131_072).toBeGreaterThan(1)
-    expect(long.kvCacheTokens / 131_072).toBeLessThan(2)
+    expect(long.kvCacheTokens / 163_840).toBeGreaterThan(1)
+    expect(long.kvCacheTokens / 163_840).toBeLessThan(2)
     expect(long.maxConcurrency).toBe(8)
   })
 
@@ -154,8 +160,10 @@ describe('engine defaults by version', async () => {
     const d = engineDefaults(sglang, '0.5.14', ctx())
     expect(d.chunkedPrefillSize).toBe(8192)
     expect(d.cudaGraphMaxBs).toBe(512)
-    const reserved = 512 + 1.5 * 8192 + 2 * 512 + (8 / 8) * 1024
+    // + 1.5 GiB for MLA's piecewise (prefill) CUDA graphs, on by default from 0.5.10: 0.886 (memory-by-version §2.4).
+    const reserved = 512 + 1.5 * 8192 + 2 * 512 + (8 / 8) * 1024 + 1.5 * 1024
     expect(d.utilization).toBe(Math.round(((143_771 - reserved) / 143_771) * 1000) / 1000)
+    expect(d.utilization).toBe(0.886)
     expect(d.attentionBackend).toBe('fa3')
   })
 
@@ -165,9 +173,8 @@ describe('engine defaults by version', async () => {
     expect(engineDefaults(vllm, '0.20.1', ctx(GPUS.a100)).maxNumBatchedTokens).toBe(2048)
     expect(engineDefaults(vllm, '0.20.1', ctx(GPUS.rtx4090, 1)).maxNumBatchedTokens).toBe(2048)
     expect(engineDefaults(vllm, '0.7.3', ctx(GPUS.rtx4090, 1)).maxNumBatchedTokens).toBe(32_768)
-    expect(engineDefaults(vllm, '0.20.1', ctx()).era).toBe('vllm-v1')
-    expect(engineDefaults(vllm, '0.21.0', ctx()).cudaGraphBytes).toBeGreaterThan(0)
-    expect(engineDefaults(vllm, '0.20.1', ctx()).cudaGraphBytes).toBe(0)
+    expect(engineDefaults(vllm, '0.20.1', ctx()).era).toBe('vllm-v1-e')
+    expect(engineDefaults(vllm, '0.20.1', ctx()).runner).toBe('mrv1')
     expect(engineDefaults(vllm, '0.20.1', ctx()).utilization).toBe(0.9)
   })
 
