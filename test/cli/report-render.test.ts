@@ -126,7 +126,10 @@ describe('html', () => {
     const html = renderHtml(result)
     expect(html.startsWith('<!doctype html>')).toBe(true)
     expect(html).not.toMatch(/<script|<link|@import|url\(|src=/i)
-    expect(html.match(/https?:\/\/[^"]*/g) ?? []).toEqual(['http://www.w3.org/2000/svg', 'http://www.w3.org/2000/svg'])
+    // One SVG chart per fleet entry where something fits (on 1×RTX 4090 neither checkpoint holds 8K beside vLLM's profile run).
+    const charted = result.fleet.filter((f) => result.rows.some((r) => r.fleet === f.name && r.fits)).length
+    expect(charted).toBeGreaterThanOrEqual(1)
+    expect(html.match(/https?:\/\/[^"]*/g) ?? []).toEqual(Array.from({length: charted}, () => 'http://www.w3.org/2000/svg'))
   })
 
   it('a fit matrix of fleets × checkpoints at 128K, memory charts and every row', () => {
