@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint'
 const side = ['execa', 'chalk', '@oclif/*', '@inquirer/*', 'systeminformation', 'yaml', 'node:fs', 'node:fs/*', 'node:child_process', 'node:net', 'node:http', 'node:os', 'node:process', 'fs', 'child_process']
 
 export default tseslint.config(
-  {ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-output/**', 'test/fixtures/**']},
+  {ignores: ['dist/**', 'src/gen/**', 'node_modules/**', 'coverage/**', 'test-output/**', 'test/fixtures/**']},
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
