@@ -12,11 +12,14 @@ import type {PlanFile, PlanConfig} from '../core/planner/plan.schema.js'
 import type {PlanResult} from '../core/planner/plan-result.schema.js'
 import {RECOMMENDATION_RULE, recommend} from '../core/planner/recommend.js'
 import {type Candidate, fmtInt, type LayoutPins, searchCandidates} from '../core/planner/search.js'
+import type {DisaggregateMode} from '../core/planner/pd/disaggregate.js'
+import {workloadOf} from '../core/planner/pd/workload.js'
 import type {BuildOptions} from '../core/planner/types.js'
 import type {Catalog, ModelProfile} from '../core/profiles/catalog.js'
 import {requireModel} from '../core/profiles/models.js'
 import type {Runner} from '../io/exec.js'
 import {writeFileAtomic} from '../io/files.js'
+import {planDisaggregated} from './plan-pd.js'
 
 export type {PlanHardware, PlanResult} from '../core/planner/plan-result.schema.js'
 export type {PlanConfig} from '../core/planner/plan.schema.js'
@@ -52,6 +55,14 @@ export interface PlanFlags {
   headAddress?: string
   /** Name of the environment variable holding the API key (serve). */
   apiKeyEnv?: string | null
+  /** The workload (disaggregated plans): typical request lengths and latency targets (ms). */
+  inputTokens?: number
+  outputTokens?: number
+  ttft?: number
+  itl?: number
+  disaggregate?: DisaggregateMode
+  /** One address per node, in plan order (prefill nodes first): the disaggregated commands use them. */
+  nodeAddresses?: string[]
   out?: string
   force?: boolean
   yes?: boolean
@@ -150,9 +161,36 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
     host: flags.host ?? DEFAULT_HOST,
     port: flags.port ?? DEFAULT_PORT,
   }
+  const workload = workloadOf({inputTokens: flags.inputTokens, itlMs: flags.itl, outputTokens: flags.outputTokens, ttftMs: flags.ttft})
+  const pd = chosen.plan.fits
+    ? planDisaggregated({
+        addresses: flags.nodeAddresses ?? [],
+        catalog,
+        checkpoint: chosen.checkpoint,
+        contextLength,
+        engine: chosen.engine,
+        engineVersion: chosen.plan.engineVersion,
+        gpuMemoryUtilization: flags.gpuMemoryUtilization,
+        hardware,
+        kvCacheDtype: flags.kvCacheDtype ?? 'auto',
+        memFractionStatic: flags.memFractionStatic,
+        mode: flags.disaggregate ?? 'auto',
+        model: chosen.model,
+        routerPort: flags.port ?? DEFAULT_PORT,
+        workload,
+      })
+    : {plan: null, why: []}
+  const disaggregated = pd.plan
+  if (disaggregated?.recommended) {
+    reasons = [...pd.why, ...reasons.map((line, i) => (i === 0 ? `Aggregated, for comparison: ${line}` : line))]
+    warnings.push(...disaggregated.warnings)
+  } else {
+    reasons = [...reasons, ...pd.why]
+  }
+
   const used = chosen.layout.nodes * chosen.layout.gpusPerNode
   const have = hardware.nodes * hardware.gpusPerNode
-  if (used < have) {
+  if (used < have && !disaggregated?.recommended) {
     warnings.push(
       chosen.layout.nodes < hardware.nodes
         ? `the plan uses ${used} of the ${have} GPUs (one node): start the same command on each node for more replicas, behind a load balancer`
@@ -162,7 +200,8 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
 
   const built = buildEngine({checkpoint: chosen.checkpoint, model: chosen.model, options, plan: chosen.plan})
   const plan: PlanConfig = {...chosen.plan, command: built.spec}
-  warnings.push(...built.warnings)
+  // The disaggregated commands name every node's address; the aggregated plan's head address is moot then.
+  warnings.push(...built.warnings.filter((w) => !(disaggregated?.recommended && w.includes('--head-address'))))
   if (chosen.model.advertisedContext < contextLength && contextLength <= chosen.model.architecture.maxPositionEmbeddings) {
     warnings.push(
       `a ${fmtInt(contextLength)}-token context is beyond ${chosen.model.displayName}'s advertised ${fmtInt(chosen.model.advertisedContext)} (the model allows up to ${fmtInt(chosen.model.architecture.maxPositionEmbeddings)}; quality past the advertised length is not promised)`,
@@ -171,6 +210,7 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
 
   const result: PlanResult = {
     candidates: ranked.map((c) => (c === chosen ? plan : withCommand(c, options))),
+    disaggregated,
     hardware: info,
     plan,
     rule: RECOMMENDATION_RULE,
@@ -179,7 +219,7 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
 
   let written: string | null = null
   if (flags.out && plan.fits) {
-    const file: PlanFile = {hardware: info, kind: 'r1-plan', plan, version: 1}
+    const file: PlanFile = {hardware: info, kind: 'r1-plan', plan, version: 1, ...(disaggregated?.recommended ? {disaggregated} : {})}
     written = deps.writeFile(flags.out, `${JSON.stringify(file, null, 2)}\n`, {force: flags.force})
   }
 
@@ -297,6 +337,17 @@ function checkFlags(flags: PlanFlags): void {
   }
 
   if (flags.context !== undefined && !(Number.isInteger(flags.context) && flags.context > 0)) throw invalid('--context must be a positive number of tokens')
+  for (const [name, value] of [['--input-tokens', flags.inputTokens], ['--output-tokens', flags.outputTokens]] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw invalid(`${name} ${value} is not a positive number of tokens`)
+  }
+
+  if (flags.inputTokens !== undefined && flags.outputTokens !== undefined && flags.context !== undefined && flags.inputTokens + flags.outputTokens > flags.context) {
+    throw invalid(`--input-tokens ${flags.inputTokens} + --output-tokens ${flags.outputTokens} is more than --context ${flags.context}`, ['Raise --context, or give the typical lengths of a request.'])
+  }
+
+  for (const [name, value] of [['--ttft', flags.ttft], ['--itl', flags.itl]] as const) {
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw invalid(`${name} ${value} is not a positive number of milliseconds`)
+  }
   if (flags.engine && flags.engine !== 'auto' && !ENGINES.includes(flags.engine)) throw invalid(`--engine ${flags.engine} is not one of sglang, vllm, auto`)
 }
 

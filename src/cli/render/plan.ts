@@ -9,6 +9,7 @@ import type {PlanConfig} from '../../core/planner/plan.schema.js'
 import type {PlanResult} from '../../core/planner/plan-result.schema.js'
 import {fmtInt} from '../../core/planner/search.js'
 import {table} from '../style.js'
+import {renderDisaggregated} from './pd.js'
 
 export interface RenderOptions {
   tty: boolean
@@ -63,6 +64,7 @@ export function candidatesTable(result: PlanResult, o: RenderOptions): string {
 
 /** Everything people see on stdout. */
 export function renderPlan(result: PlanResult, o: RenderOptions): string {
+  if (result.disaggregated?.recommended) return renderDisaggregated(result, o)
   const {c} = o
   const p = result.plan
   const lines: string[] = []

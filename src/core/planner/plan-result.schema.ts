@@ -1,6 +1,7 @@
 import {z} from 'zod'
 
 import {Architecture, DetectResult} from '../detect/detect.schema.js'
+import {DisaggregatedPlan} from './pd/pd.schema.js'
 import {PlanConfig} from './plan.schema.js'
 
 /** The hardware a plan was made for, in one shape whatever it came from. */
@@ -39,6 +40,7 @@ export const PlanResult = z
     why: z.array(z.string()).describe('why this plan, in two to four lines'),
     rule: z.string().describe('the recommendation rule'),
     candidates: z.array(PlanConfig).describe('the best layout of each model × checkpoint × engine, best first'),
+    disaggregated: DisaggregatedPlan.nullable().describe('the prefill/decode plan for R1 on several nodes (or --disaggregate on); recommended=true when it is the answer'),
   })
   .strict()
 export type PlanResult = z.infer<typeof PlanResult>

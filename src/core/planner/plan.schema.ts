@@ -3,6 +3,7 @@ import {z} from 'zod'
 import {ENGINES, GOALS, KV_CACHE_DTYPE_REQUESTS} from '../constants.js'
 import {Architecture} from '../detect/detect.schema.js'
 import {Quantization} from '../profiles/model.schema.js'
+import {DisaggregatedPlan} from './pd/pd.schema.js'
 
 export const Engine = z.enum(ENGINES)
 export const Goal = z.enum(GOALS)
@@ -126,6 +127,8 @@ export const PlanFile = z
     plan: PlanConfig,
     /** The hardware the plan was made for (detect's result, or the described GPUs). */
     hardware: z.unknown(),
+    /** The disaggregated plan, when it is the recommendation (`r1 serve --plan FILE --role prefill|decode|router`). */
+    disaggregated: DisaggregatedPlan.optional(),
   })
   .strict()
 export type PlanFile = z.infer<typeof PlanFile>
