@@ -160,7 +160,7 @@ function roundDown8(n: number): number {
  * Batch sizes from the plan's KV capacity: requests of a typical length (the context when shorter) that fit in the
  * KV cache of one rank, capped at 1024 for throughput and 64 for latency (8 on Jetson, as the vLLM Thor recipe).
  */
-export function batchSizes(plan: PlanCore): BatchSizes {
+export function batchSizes(plan: Pick<PlanCore, 'contextLength' | 'goal' | 'gpu' | 'kvCacheTokens'>): BatchSizes {
   const typical = Math.max(1, Math.min(plan.contextLength, TYPICAL_REQUEST_TOKENS))
   const jetson = jetsonKind(plan.gpu.computeCapability) !== null
   const cap = jetson ? 8 : plan.goal === 'throughput' ? 1024 : 64

@@ -163,8 +163,8 @@ export function vllmBatchDefaults(version: string, gpu: {memoryTotalBytes: numbe
 }
 
 /** CUDA-graph capture sizes: min(max_num_seqs × 2, 512, mnbt) (vllm/config/vllm.py@v0.11.x–v0.21); 1024 on SM100 from main. */
-export function vllmGraphCount(maxNumSeqs: number, maxNumBatchedTokens: number): number {
-  const max = Math.min(maxNumSeqs * 2, 512, maxNumBatchedTokens)
+export function vllmGraphCount(maxNumSeqs: number, maxNumBatchedTokens: number, maxCaptureSize?: number): number {
+  const max = Math.min(maxCaptureSize ?? maxNumSeqs * 2, 512, maxNumBatchedTokens)
   const sizes = [1, 2, 4].filter((s) => s <= max)
   for (let s = 8; s <= max; s += 8) sizes.push(s)
   return sizes.length

@@ -139,7 +139,11 @@ export function hardwareFromDetect(detected: DetectResult, gpus: readonly GpuPro
   }
 
   if (used && used.some((u) => u > 0.05 * gpu.memoryTotalBytes)) {
-    notes.push(`memory already in use: up to ${fmtGiB(Math.max(...used))} GiB on a GPU (another process); the plan counts it`)
+    const busy = used.map((u, i) => [i, u] as const).filter(([, u]) => u > 0.05 * gpu.memoryTotalBytes)
+    const list = busy.map(([i, u]) => `GPU ${i} ${fmtGiB(u)} GiB`).join(', ')
+    notes.push(
+      `memory already in use by other processes (${list} of ${fmtGiB(gpu.memoryTotalBytes)} GiB): the plan sizes each engine against what is free on its GPUs`,
+    )
   }
 
   return resolved(gpu, count, flags.nodes ?? 1, detected.source, notes, migLabel, detected)

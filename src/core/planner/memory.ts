@@ -36,6 +36,8 @@ export interface EstimateOptions {
   /** vLLM --max-num-batched-tokens / --max-num-seqs when not the default. */
   maxNumBatchedTokens?: number
   maxNumSeqs?: number
+  /** vLLM --max-cudagraph-capture-size when the command sets it. */
+  cudaGraphMaxSize?: number
   /** vLLM --enforce-eager: no CUDA graphs, so no graph estimate. */
   enforceEager?: boolean
   /** The top-k/top-p path when known (FlashInfer installed in 0.8–0.11.0 images, or V0). */
@@ -147,7 +149,7 @@ export function estimateMemory(input: MemoryInput, options: EstimateOptions = {}
     const era = vllmEra(input.engineVersion)
     const {forward, peak, sampler} = vllmPeak(input, defaults, options.sampler)
     const nonTorch = defaults.era === 'vllm-v0' && model.architecture.kind === 'mla-moe' ? 0 : vllmNonTorchBytes(era, layout.tensorParallel, layout.pipelineParallel)
-    const graphs = vllmGraphCount(defaults.maxNumSeqs ?? 256, defaults.maxNumBatchedTokens ?? 2048)
+    const graphs = vllmGraphCount(defaults.maxNumSeqs ?? 256, defaults.maxNumBatchedTokens ?? 2048, options.cudaGraphMaxSize)
     const graphEstimate = options.enforceEager || defaults.era === 'vllm-v0' ? 0 : vllmCudaGraphEstimate(model, graphs)
     const graphInBudget = era.cudaGraphInBudget && defaults.runner === 'mrv1' && graphEstimate > 0
     const others = era.budget === 'absolute' && busy ? busy.usedBytes : 0
@@ -235,7 +237,8 @@ export function estimateMemory(input: MemoryInput, options: EstimateOptions = {}
   const tight = weightsFit && tokensPerRank >= context && low < context
 
   if (!weightsFit) {
-    const setting = `${engine.displayName} ${engine.id === 'vllm' ? 'gpu_memory_utilization' : 'mem_fraction_static'} ${utilization}`
+    const lowered = busy ? `, ${engine.id === 'vllm' ? 'lowered to what is free' : 'of the memory free before the weights'}: GPU ${busy.limitingGpu} has ${gib(busy.freeBytes)} free` : ''
+    const setting = `${engine.displayName} ${engine.id === 'vllm' ? 'gpu_memory_utilization' : 'mem_fraction_static'} ${utilization}${lowered}`
     reasons.push(
       weights >= usable
         ? `weights need ${gib(weights)} per GPU, ${gib(usable)} usable (${setting})`

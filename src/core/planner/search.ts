@@ -15,10 +15,11 @@
 import type {Goal, KvCacheDtypeRequest, Quantization} from '../constants.js'
 import type {Checkpoint, EngineProfile, ModelProfile} from '../profiles/catalog.js'
 import {checkCompatibility} from './compat.js'
-import {estimateMemory, memoryFigures} from './memory.js'
+import {batchSizes} from '../engines/tuning.js'
+import {type EstimateOptions, estimateMemory, memoryFigures} from './memory.js'
 import type {Layout} from './plan.schema.js'
 import {checkpointBytes, weightsPerGpu} from './weights.js'
-import type {CompatResult, Hardware, MemoryEstimate, PlanCore} from './types.js'
+import type {CompatResult, Hardware, MemoryEstimate, MemoryInput, PlanCore} from './types.js'
 
 export interface LayoutPins {
   tensorParallel?: number
@@ -161,7 +162,7 @@ export function evaluate(input: SearchInput, model: ModelProfile, checkpoint: Ch
     layout,
     model,
   })
-  const memory = estimateMemory({
+  const memoryInput: MemoryInput = {
     checkpoint,
     contextLength: input.contextLength,
     engine,
@@ -173,7 +174,21 @@ export function evaluate(input: SearchInput, model: ModelProfile, checkpoint: Ch
     memFractionStatic: input.memFractionStatic,
     model,
     speculative: compat.speculative,
-  }, {attentionBackend: compat.attentionBackend, weightsBytes: weightsFor(model, checkpoint, engine.id, layout, compat.speculative)})
+  }
+  const options: EstimateOptions = {attentionBackend: compat.attentionBackend, weightsBytes: weightsFor(model, checkpoint, engine.id, layout, compat.speculative)}
+  let memory = estimateMemory(memoryInput, options)
+  // vLLM profiles the batch the command passes (--max-num-batched-tokens, --max-num-seqs, --max-cudagraph-capture-size,
+  // sized from the KV capacity by the builder): estimate again with it until the sizes settle (two or three rounds).
+  if (engine.id === 'vllm') {
+    const gpuInfo = {architecture: gpu.architecture, computeCapability: gpu.computeCapability, memoryMiB: Math.round(gpu.memoryTotalBytes / 1024 ** 2), name: gpu.name}
+    for (let round = 0; round < 3; round++) {
+      const sizes = batchSizes({contextLength: input.contextLength, goal: input.goal, gpu: gpuInfo, kvCacheTokens: memory.kvCacheTokens})
+      const batch = {cudaGraphMaxSize: sizes.cudaGraphMaxBs, maxNumBatchedTokens: Math.max(sizes.prefillChunk, sizes.maxRunningPerRank), maxNumSeqs: sizes.maxRunningPerRank}
+      if (options.maxNumSeqs === batch.maxNumSeqs && options.maxNumBatchedTokens === batch.maxNumBatchedTokens) break
+      Object.assign(options, batch)
+      memory = estimateMemory(memoryInput, options)
+    }
+  }
 
   const blocking = [...compat.reasons, ...layoutReasons(model, checkpoint, layout)]
 

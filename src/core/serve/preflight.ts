@@ -72,28 +72,34 @@ export function checkGpus(found: readonly GpuFact[], need: number, plannedName: 
 }
 
 /**
- * Memory other processes hold lowers the engine's budget: vLLM refuses to start when free memory is below
- * utilization × total, and SGLang's KV pool shrinks by as much. Refuse, and say which utilization would fit.
+ * Memory other processes hold: vLLM (from 0.9.1) refuses to start when free memory is below
+ * ceil(total × gpu_memory_utilization); SGLang starts, but its pool shrinks with what is free before the
+ * weights load (mem_fraction_static × free − weights). The plan's requiredFreeBytes is the same rule the
+ * planner used (memory.ts), so a plan made on this machine passes here. Refuse, and say what would fit.
  */
-export function checkGpuMemory(found: readonly GpuFact[], need: number, utilization: number, engine: Engine): PreflightCheck {
+export function checkGpuMemory(found: readonly GpuFact[], need: number, utilization: number, engine: Engine, requiredFreeBytes?: number | null): PreflightCheck {
   const used = found
     .slice(0, need)
-    .map((g) => ({free: (g.memoryTotalBytes ?? 0) - (g.memoryUsedBytes ?? 0), g}))
+    .map((g, index) => ({free: (g.memoryTotalBytes ?? 0) - (g.memoryUsedBytes ?? 0), g, index}))
     .filter(({g}) => g.memoryTotalBytes !== null && g.memoryUsedBytes !== null)
   if (used.length === 0) return {detail: 'free GPU memory unknown (nvidia-smi did not report it); not checked', id: 'gpu-memory', ok: true, suggestions: []}
   const worst = used.reduce((a, b) => (b.free < a.free ? b : a))
   const total = worst.g.memoryTotalBytes ?? 0
-  const required = utilization * total
+  // vLLM's own check (request_memory(), vllm/v1/worker/utils.py@v0.14.0): math.ceil(total × util) must be free.
+  const required = engine === 'vllm' ? Math.ceil(utilization * total) : (requiredFreeBytes ?? utilization * total)
+  const what = engine === 'vllm' ? `${Math.round(utilization * 100)}% of ${gib(total)}` : 'for one request of the plan\'s context in SGLang\'s pool'
   if (worst.free >= required) {
-    return {detail: `${gib(worst.free)} free of ${gib(total)} on the busiest GPU; the plan uses ${Math.round(utilization * 100)}%`, id: 'gpu-memory', ok: true, suggestions: []}
+    return {detail: `${gib(worst.free)} free of ${gib(total)} on the busiest GPU (GPU ${worst.index}); the plan needs ${gib(required)} (${what})`, id: 'gpu-memory', ok: true, suggestions: []}
   }
 
-  const fit = Math.floor((worst.free / total - 0.02) * 100) / 100
-  const flag = engine === 'vllm' ? '--gpu-memory-utilization' : '--mem-fraction-static'
+  // The planner's rule (memory.ts vllmStartMarginBytes): the engine's CUDA context and NCCL come first.
+  const margin = need > 1 ? 1.5 * GIB : GIB
+  const fit = Math.floor(((worst.free - margin) / total) * 100) / 100
   const suggestions = ['Stop the other processes on these GPUs (nvidia-smi lists them), then start again.']
-  if (fit > 0.3) suggestions.push(`Or re-plan within what is free: r1 plan ... ${flag} ${fit.toFixed(2)} (less KV cache).`)
+  if (engine === 'vllm' && fit > 0.05) suggestions.push(`Or re-plan on this machine, which sizes the plan to what is free: r1 plan (it would choose --gpu-memory-utilization ${fit.toFixed(2)} or less, and less KV cache).`)
+  if (engine === 'sglang') suggestions.push('Or re-plan on this machine with a shorter --context: r1 plan sizes SGLang\'s pool to what is free.')
   return {
-    detail: `other processes use ${gib(worst.g.memoryUsedBytes ?? 0)} of a GPU: ${gib(worst.free)} free, the plan needs ${gib(required)} (${Math.round(utilization * 100)}% of ${gib(total)})`,
+    detail: `other processes use ${gib(worst.g.memoryUsedBytes ?? 0)} of GPU ${worst.index}: ${gib(worst.free)} free, the plan needs ${gib(required)} (${what})`,
     id: 'gpu-memory',
     ok: false,
     suggestions,

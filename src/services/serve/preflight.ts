@@ -65,7 +65,7 @@ export async function preflight(deps: ServeDeps, options: ServeOptions, events: 
     }))
     record(checkGpus(gpus, plan.gpusPerNode, plan.gpu.name))
     const utilization = plan.engine === 'vllm' ? (plan.gpuMemoryUtilization ?? 0.9) : (plan.memFractionStatic ?? 0.85)
-    record(checkGpuMemory(gpus, plan.gpusPerNode, utilization, plan.engine))
+    record(checkGpuMemory(gpus, plan.gpusPerNode, utilization, plan.engine, plan.requiredFreeBytes ?? null))
   }
 
   if (node.role === 'head') record(checkPort(await deps.isPortFree(options.host, options.port), options.host, options.port))

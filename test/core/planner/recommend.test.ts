@@ -53,17 +53,17 @@ describe('the recommendation rule', () => {
     expect(why[0]).toMatch(/\(DeepSeek-R1-Distill-Llama-70B fits but only [\d.]+ at once\)\.$/)
   })
 
-  it('when no model reaches the threshold, the strongest that serves one request (1×T4 at 96K)', () => {
-    const {best, why} = run('T4', 1, {context: 98_304})
+  it('when no model reaches the threshold, the strongest that serves one request (1×T4 at 128K)', () => {
+    const {best, why} = run('T4', 1)
     expect(best!.plan.fits).toBe(true)
     expect(best!.plan.maxConcurrency).toBeLessThan(4)
     expect(best!.model.id).toBe('r1-distill-qwen-7b')
-    expect(why[0]).toMatch(/^No model serves 4 requests of 98,304 tokens at once; DeepSeek-R1-Distill-Qwen-7B is the strongest that serves one/)
+    expect(why[0]).toMatch(/^No model serves 4 requests of 131,072 tokens at once; DeepSeek-R1-Distill-Qwen-7B is the strongest that serves one/)
   })
 
   it('minConcurrency moves the line', () => {
-    // 20 at once: FP8 falls short on both engines (16 at once with DP attention or DP + EP: the profile run
-    // and the sampler take 7 GiB per GPU on vLLM); the AWQ checkpoint's smaller weights leave room for it.
+    // 20 at once: FP8 falls short on both engines (16 at once with SGLang's DP attention or vLLM's DP + EP, whose
+    // profile run takes 6–7 GiB per GPU beside 93 GiB of weights); the AWQ checkpoint's smaller weights leave room for it.
     const twenty = run('H200', 8, {minConcurrency: 20})
     expect([twenty.best!.model.id, twenty.best!.checkpoint.quantization]).toEqual(['deepseek-r1', 'awq'])
     expect(twenty.best!.plan.maxConcurrency).toBeGreaterThanOrEqual(20)

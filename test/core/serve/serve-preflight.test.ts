@@ -71,13 +71,27 @@ describe('GPUs and their free memory', () => {
     expect(checkGpus([], 1, 'NVIDIA GeForce RTX 4090').ok).toBe(false)
   })
 
-  it('refuses when other processes leave less than the plan\'s share, and says what would fit', () => {
+  it('refuses when other processes leave less than vLLM\'s own start check wants, names the GPU and says what would fit', () => {
     const busy = checkGpuMemory([h200(0), h200(40_000)], 2, 0.9, 'vllm')
     expect(busy.ok).toBe(false)
-    expect(busy.detail).toBe('other processes use 39.1 GiB of a GPU: 101.3 GiB free, the plan needs 126.4 GiB (90% of 140.4 GiB)')
-    expect(busy.suggestions[1]).toBe('Or re-plan within what is free: r1 plan ... --gpu-memory-utilization 0.70 (less KV cache).')
+    expect(busy.detail).toBe('other processes use 39.1 GiB of GPU 1: 101.3 GiB free, the plan needs 126.4 GiB (90% of 140.4 GiB)')
+    // floor((101.3 − 1.5) / 140.4 × 100) / 100: the planner's own rule
+    expect(busy.suggestions[1]).toBe('Or re-plan on this machine, which sizes the plan to what is free: r1 plan (it would choose --gpu-memory-utilization 0.71 or less, and less KV cache).')
     expect(checkGpuMemory([h200(500)], 1, 0.9, 'vllm').ok).toBe(true)
-    expect(checkGpuMemory([h200(0), h200(40_000)], 2, 0.85, 'sglang').suggestions[1]).toContain('--mem-fraction-static 0.70')
+    // vLLM checks ceil(total × util): one byte short refuses.
+    const total = 143_771 * 2 ** 20
+    const edge = (free: number) => checkGpuMemory([{memoryTotalBytes: total, memoryUsedBytes: total - free, name: 'NVIDIA H200'}], 1, 0.9, 'vllm').ok
+    expect(edge(Math.ceil(0.9 * total))).toBe(true)
+    expect(edge(Math.ceil(0.9 * total) - 1)).toBe(false)
+  })
+
+  it('SGLang: the plan\'s own requirement (its pool holds one request of the context), not utilization × total', () => {
+    const gpus = [h200(0), h200(40_000)]
+    expect(checkGpuMemory(gpus, 2, 0.85, 'sglang', 95 * 2 ** 30).ok).toBe(true)
+    const short = checkGpuMemory(gpus, 2, 0.85, 'sglang', 110 * 2 ** 30)
+    expect(short.ok).toBe(false)
+    expect(short.detail).toBe("other processes use 39.1 GiB of GPU 1: 101.3 GiB free, the plan needs 110.0 GiB (for one request of the plan's context in SGLang's pool)")
+    expect(short.suggestions[1]).toContain('shorter --context')
   })
 
   it('matches GPU names loosely', () => {
