@@ -236,6 +236,7 @@ export function doesNotFit(result: PlanResult, out?: string): R1Error {
     data: result,
     suggestions: [
       ...(out ? [`${out} was not written: a plan that does not fit would not start.`] : []),
+      ...p.reasons.filter((r) => /^free \d/.test(r)).map((r) => `Other processes hold GPU memory: ${r.replace(/^free/, 'free')} (nvidia-smi lists them), then plan again.`),
       memoryBound
         ? `Try a smaller --context (now ${fmtInt(p.contextLength)}), a 4-bit checkpoint (--quantization awq or fp4), or more GPUs (--count, --nodes).`
         : 'The GPU or the engine is what stops it (see the reason): plan for other GPUs with --gpu NAME --count N.',
