@@ -235,7 +235,7 @@ describe('r1 serve preflight and dry run', () => {
       env: {FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint)},
     })
     expect(r.exitCode).toBe(5)
-    expect(r.stderr).toMatch(/FAIL gpu-memory {1}other processes use 11\.7 GiB of a GPU/)
+    expect(r.stderr).toMatch(/FAIL gpu-memory {1}other processes use 11\.7 GiB of GPU 0: 12\.3 GiB free, the plan needs 21\.6 GiB/)
     expect(r.stderr).toContain('Code: R1_PREFLIGHT_FAILED')
   })
 
