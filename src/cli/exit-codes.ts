@@ -26,6 +26,8 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   R1_FILE_NOT_FOUND: EXIT.usage,
   R1_SYSTEM_PROMPT_REFUSED: EXIT.usage,
   R1_PROMPT_NEEDS_TTY: EXIT.usage,
+  R1_UNUSABLE_LOG: EXIT.usage,
+  R1_UNKNOWN_RECORD: EXIT.usage,
   R1_DOES_NOT_FIT: EXIT.doesNotFit,
   R1_NO_NVIDIA_SMI: EXIT.noGpu,
   R1_NVIDIA_SMI_FAILED: EXIT.noGpu,

@@ -43,6 +43,12 @@ export const planFlags = {
   host: Flags.string({default: '127.0.0.1', description: 'Address the server listens on.', helpGroup: 'SERVER'}),
   port: Flags.integer({default: 8000, description: 'Port the server listens on.', helpGroup: 'SERVER', max: 65_535, min: 1}),
   'head-address': Flags.string({description: 'Several nodes: the head node\'s address, reachable from every node (never guessed).', helpGroup: 'SERVER'}),
+  calibration: Flags.boolean({
+    allowNo: true,
+    default: true,
+    description: 'Use what earlier launches measured on this machine (r1 calibrate list); --no-calibration plans from the memory model alone.',
+    helpGroup: 'MODEL',
+  }),
   profiles: profilesFlag,
 }
 
@@ -59,6 +65,7 @@ export function toPlanFlags(flags: Record<string, unknown>): PlanFlagValues {
   const str = (name: string) => flags[name] as string | undefined
   const int = (name: string) => flags[name] as number | undefined
   return {
+    calibration: flags.calibration as boolean | undefined,
     computeCapability: str('compute-capability'),
     context: int('context'),
     count: int('count'),

@@ -6,6 +6,9 @@
 import type {z} from 'zod'
 
 export const RESULT_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {
+  calibrate: async () => (await import('../core/calibration/calibration.schema.js')).CalibrateImportResult,
+  'calibrate-forget': async () => (await import('../core/calibration/calibration.schema.js')).CalibrateForgetResult,
+  'calibrate-list': async () => (await import('../core/calibration/calibration.schema.js')).CalibrateListResult,
   bench: async () => (await import('../core/client/client.schema.js')).BenchResult,
   chat: async () => (await import('../core/client/client.schema.js')).ChatResult,
   eval: async () => (await import('../core/client/client.schema.js')).EvalResult,
@@ -18,6 +21,7 @@ export const RESULT_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {
 }
 
 export const FILE_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {
+  'calibration-store': async () => (await import('../core/calibration/calibration.schema.js')).CalibrationStore,
   'eval-sample': async () => (await import('../core/client/client.schema.js')).EvalSampleRecord,
   'fleet-file': async () => (await import('../core/report/fleet.schema.js')).FleetFile,
   'plan-file': async () => (await import('../core/planner/plan.schema.js')).PlanFile,

@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'R1_FILE_NOT_FOUND',
   'R1_SYSTEM_PROMPT_REFUSED',
   'R1_PROMPT_NEEDS_TTY',
+  'R1_UNUSABLE_LOG',
+  'R1_UNKNOWN_RECORD',
   // the plan does not fit
   'R1_DOES_NOT_FIT',
   // hardware

@@ -3,6 +3,7 @@
  * commands. Dependencies come in as arguments so tests pass fakes.
  */
 import {ENGINES, type Engine, type Goal, type KvCacheDtypeRequest, type Quantization} from '../core/constants.js'
+import type {CalibrationRecord, PlanCalibration} from '../core/calibration/calibration.schema.js'
 import type {DetectResult} from '../core/detect/detect.schema.js'
 import {buildEngine, buildEngineCommand} from '../core/engines/build.js'
 import {parseVersion} from '../core/engines/version.js'
@@ -17,6 +18,7 @@ import {workloadOf} from '../core/planner/pd/workload.js'
 import type {BuildOptions} from '../core/planner/types.js'
 import type {Catalog, ModelProfile} from '../core/profiles/catalog.js'
 import {requireModel} from '../core/profiles/models.js'
+import {hostName} from '../io/calibration-store.js'
 import type {Runner} from '../io/exec.js'
 import {writeFileAtomic} from '../io/files.js'
 import {planDisaggregated} from './plan-pd.js'
@@ -66,6 +68,8 @@ export interface PlanFlags {
   out?: string
   force?: boolean
   yes?: boolean
+  /** Use this machine's calibration records (default true; --no-calibration turns it off). */
+  calibration?: boolean
 }
 
 export interface PlanDeps {
@@ -76,6 +80,15 @@ export interface PlanDeps {
   writeFile: (path: string, text: string, options: {force?: boolean}) => string
   /** Let a person pick among fitting plans (TTY only; absent otherwise). Returns the chosen index. */
   choose?: (choices: PlanChoice[], defaultIndex: number) => Promise<number>
+  /** This machine's calibration records, for detected hardware (services/calibrate.ts). */
+  calibration?: (detected: DetectResult) => Promise<CalibrationRecords>
+}
+
+export interface CalibrationRecords {
+  machine: string
+  path: string
+  records: CalibrationRecord[]
+  warnings: string[]
 }
 
 /** What the command layer has (src/cli/run-context.ts CliContext). */
@@ -94,6 +107,13 @@ export function planDeps(ctx: PlanContext, profilesDir?: string): PlanDeps {
       // Loaded only when the hardware is detected: --gpu plans skip the parsers (start-up time).
       const [{defaultDetectDeps, detect}, catalog] = await Promise.all([import('./detect.js'), loadCatalog()])
       return detect(defaultDetectDeps({catalog: catalog.gpus, env: ctx.env, runner: ctx.runner}), {fromFile: options.fromFile, includeHost: false})
+    },
+    calibration: async (detected) => {
+      const {openMachineStore} = await import('./calibrate.js')
+      const warnings: string[] = []
+      const {machine, store} = await openMachineStore({detect: async () => detected, env: ctx.env, hostname: hostName}, warnings, detected)
+      const read = await store.read()
+      return {machine: machine.id, path: read.path, records: read.records, warnings: [...warnings, ...read.warnings]}
     },
     loadCatalog,
     writeFile: (path, text, options) => writeFileAtomic(path, text, {force: options.force}),
@@ -127,7 +147,7 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
   const pins = checkPins(flags, hardware.gpusPerNode, hardware.nodes)
   const goal = flags.goal ?? 'throughput'
 
-  const candidates = searchCandidates({
+  const searched = searchCandidates({
     contextLength,
     engineVersion: flags.engineVersion,
     engines,
@@ -141,11 +161,12 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
     pins,
     quantization: flags.quantization,
   })
-  if (candidates.length === 0) throw noCandidates(flags)
+  if (searched.length === 0) throw noCandidates(flags)
+  const {candidates, calibration, notes: calibrationNotes} = await calibrate(deps, flags, searched, hardware, info, warnings)
 
   const {best, ranked, why} = recommend(candidates, {goal})
   let chosen = best!
-  let reasons = why
+  let reasons = [...why, ...calibrationNotes(best)]
   const fitting = ranked.filter((c) => c.plan.fits)
   if (deps.choose && !flags.model && !flags.yes && fitting.length > 1) {
     const index = await deps.choose(fitting.map((c) => choiceOf(c)), 0)
@@ -215,6 +236,7 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
     plan,
     rule: RECOMMENDATION_RULE,
     why: reasons,
+    ...(calibration ? {calibration} : {}),
   }
 
   let written: string | null = null
@@ -224,6 +246,50 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
   }
 
   return {result, warnings: [...new Set(warnings)], written}
+}
+
+/**
+ * This machine's calibration records applied to the candidates (issue 12): only when the hardware was
+ * detected here (not described, not a capture), unless --no-calibration. Loaded lazily: a plan without
+ * a store pays nothing.
+ */
+async function calibrate(
+  deps: PlanDeps,
+  flags: PlanFlags,
+  searched: Candidate[],
+  hardware: ResolvedHardware['hardware'],
+  info: ResolvedHardware['info'],
+  warnings: string[],
+): Promise<{candidates: Candidate[]; calibration: PlanCalibration | null; notes: (best: Candidate | null) => string[]}> {
+  const none = {calibration: null, candidates: searched, notes: () => []}
+  if (!info.detected || flags.fromFile !== undefined || !deps.calibration) return none
+  if (flags.calibration === false) return {...none, calibration: {enabled: false, machine: null, records: 0, store: null, used: []}}
+  const loaded = await deps.calibration(info.detected)
+  warnings.push(...loaded.warnings)
+  const base = {enabled: true, machine: loaded.machine, records: loaded.records.length, store: loaded.path}
+  if (loaded.records.length === 0) return {...none, calibration: {...base, used: []}}
+  const {applyCalibration} = await import('../core/calibration/apply.js')
+  const applied = applyCalibration(searched, loaded.records, {driverVersion: info.detected.driverVersion, gpu: hardware.gpu})
+  const notes = (best: Candidate | null): string[] => {
+    const out: string[] = []
+    const mark = best?.plan.calibration
+    if (best && mark?.match === 'exact') {
+      out.push(`Measured on this machine, ${mark.date.slice(0, 10)} (record ${mark.recordId}): ${fmtInt(best.plan.kvCacheTokens)} KV tokens, ${best.plan.maxConcurrency} requests of ${fmtInt(best.plan.contextLength)} at once; no error band.`)
+    } else if (best && mark?.match === 'nearby') {
+      out.push(`Calibrated: ${mark.note}.`)
+    }
+
+    // A launch that failed here moved the recommendation: say which, and why.
+    const before = recommend(searched, {goal: flags.goal ?? 'throughput'}).best
+    const after = before ? applied.candidates[searched.indexOf(before)] : undefined
+    if (before && after && after !== before && !after.plan.fits && before.plan.fits && after.plan.calibration) {
+      out.push(`Not ${after.plan.modelName} ${after.plan.quantization.toUpperCase()} on ${after.engine.displayName} TP ${after.plan.tensorParallel}: ${after.plan.reasons[0]}.`)
+    }
+
+    return out
+  }
+
+  return {calibration: {...base, used: applied.used}, candidates: applied.candidates, notes}
 }
 
 /** The error `r1 plan` exits with when nothing fits; the full result rides along for --json. */

@@ -1,5 +1,6 @@
 import {z} from 'zod'
 
+import {PlanCalibration} from '../calibration/calibration.schema.js'
 import {Architecture, DetectResult} from '../detect/detect.schema.js'
 import {DisaggregatedPlan} from './pd/pd.schema.js'
 import {PlanConfig} from './plan.schema.js'
@@ -41,6 +42,7 @@ export const PlanResult = z
     rule: z.string().describe('the recommendation rule'),
     candidates: z.array(PlanConfig).describe('the best layout of each model × checkpoint × engine, best first'),
     disaggregated: DisaggregatedPlan.nullable().describe('the prefill/decode plan for R1 on several nodes (or --disaggregate on); recommended=true when it is the answer'),
+    calibration: PlanCalibration.optional().describe("this machine's calibration records the plan used (r1 calibrate); absent when the hardware was described, not detected"),
   })
   .strict()
 export type PlanResult = z.infer<typeof PlanResult>

@@ -2,6 +2,7 @@ import {z} from 'zod'
 
 import {ENGINES, GOALS, KV_CACHE_DTYPE_REQUESTS} from '../constants.js'
 import {Architecture} from '../detect/detect.schema.js'
+import {PlanCalibrationMark} from '../calibration/calibration.schema.js'
 import {Quantization} from '../profiles/model.schema.js'
 import {DisaggregatedPlan} from './pd/pd.schema.js'
 
@@ -114,6 +115,8 @@ export const PlanConfig = z
     maxConcurrency: z.number().describe('requests of contextLength that fit at once'),
     memory: MemoryFigures,
     reasons: z.array(z.string()),
+    /** Set when a record of this machine's calibration store (r1 calibrate) changed the figures. */
+    calibration: PlanCalibrationMark.optional().describe('what this machine measured for this configuration, when r1 used it'),
     command: CommandSpec,
   })
   .strict()
