@@ -65,6 +65,7 @@ ${EXIT_CODE_HELP}`
         if (!json) this.log(render.readyText(this.out, r))
       },
       stopping: (signal, grace) => say(`r1: ${signal}: stopping the engine (SIGKILL after ${grace}s)`),
+      recorded: (text) => say(`r1: ${text}`),
       warn: (message) => status.around(() => this.addWarning(message)),
     }).finally(() => status.clear())
     if (!json && result.mode === 'dry-run') this.log(render.dryRunText(result))

@@ -19,7 +19,7 @@ import {readTextFile as readDiskFile} from '../io/disk.js'
 import type {Runner} from '../io/exec.js'
 import {readStdin, readTextFile} from '../io/files.js'
 import {stateDir} from '../io/state-dir.js'
-import {readPlanFile} from './serve.js'
+import {readPlanFile} from './serve/plan-file.js'
 
 export interface CalibrateDeps {
   env: Record<string, string | undefined>
@@ -112,8 +112,15 @@ export function planBatch(plan: PlanConfig, catalog: Catalog, argv: readonly str
   return {batch: batchFromArgv(argv, defaults), era: d.era}
 }
 
+/** Key order differs between a fresh draft and a record read back through zod: sort it. */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value)
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
+}
+
 function fingerprint(d: RecordDraft): string {
-  return JSON.stringify([d.config, d.logged, d.outcome.status, d.outcome.failure])
+  return canonical([d.config, d.logged, d.outcome.status, d.outcome.failure])
 }
 
 /** Adds records; one with the same configuration, figures and outcome as a stored one replaces it (a log imported twice is one record). */
@@ -201,7 +208,14 @@ export interface LaunchRecord {
 }
 
 /** Records one launch in this machine's store (r1 serve). Returns the record and any warning. */
-export async function recordLaunch(deps: Pick<CalibrateDeps, 'detect' | 'env' | 'hostname' | 'now' | 'randomId'>, catalog: Catalog, launch: LaunchRecord): Promise<{record: CalibrationRecord; warnings: string[]}> {
+export type RecordDeps = Pick<CalibrateDeps, 'detect' | 'env' | 'hostname' | 'now' | 'randomId'>
+
+/** What recording a launch needs: the environment (state folder), detect, the clock and ids. */
+export function calibrationDeps(env: Record<string, string | undefined>, detect: () => Promise<DetectResult>): RecordDeps {
+  return {detect, env, hostname: hostName, now: () => new Date(), randomId: () => randomBytes(4).toString('hex')}
+}
+
+export async function recordLaunch(deps: RecordDeps, catalog: Catalog, launch: LaunchRecord): Promise<{record: CalibrationRecord; store: string; warnings: string[]}> {
   const warnings: string[] = []
   const {machine, store} = await openMachineStore(deps, warnings, launch.detected)
   const plan = {...launch.plan, engineVersion: launch.version}
@@ -211,5 +225,5 @@ export async function recordLaunch(deps: Pick<CalibrateDeps, 'detect' | 'env' | 
   const {change, records} = addRecords([{config, configFrom: 'plan', logged: launch.draft.logged, outcome: launch.draft.outcome, source: 'serve'}], deps)
   const written = await store.update(change)
   warnings.push(...written.warnings)
-  return {record: records[0], warnings}
+  return {record: records[0], store: written.path, warnings}
 }

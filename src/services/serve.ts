@@ -38,8 +38,8 @@ export async function serve(deps: ServeDeps, options: ServeOptions, given: Serve
     return result(plan, spec, options, apiKeyEnv, {checks: [], installedVersion: null, mode: 'dry-run', version: plan.engineVersion})
   }
 
-  const {base, node, spec} = await preflight(deps, options, events, {apiKeyEnv, plan, profile})
-  return launch(deps, options, events, {apiKeyEnv, base, node, plan, spec})
+  const {base, detected, node, spec} = await preflight(deps, options, events, {apiKeyEnv, plan, profile})
+  return launch(deps, options, events, {apiKeyEnv, base, detected, node, plan, spec})
 }
 
 function isLoopback(host: string): boolean {

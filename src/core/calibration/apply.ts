@@ -3,9 +3,10 @@
  * - a record of exactly its configuration (engine version, GPU, checkpoint, layout, utilization, batch
  *   settings, context) → the plan reports the logged figures, "measured on this machine, DATE"; when
  *   that launch failed (OOM, not enough KV memory) the candidate no longer fits, and says why;
- * - a record that differs only in a size (context, utilization, the number of GPUs on one node) → the
- *   measured terms that do not depend on that size (weights, activation peak, non-torch) replace the
- *   computed ones in the engine's arithmetic.
+ * - a record that differs only in a size (context, utilization, the number of GPUs on one node; and the
+ *   batch settings r1 derives from them) → the measured terms that do not depend on that size (weights,
+ *   non-torch, and the activation peak when the batch is the same) replace the computed ones in the
+ *   engine's arithmetic.
  * Nothing else changes. Pure.
  */
 import {buildEngineCommand} from '../engines/build.js'
@@ -29,8 +30,9 @@ const same = (a: unknown, b: unknown): boolean => (typeof a === 'number' && type
 /** How a record relates to a candidate's configuration: exactly, in all but a size, or not at all. */
 export function matchRecord(record: CalibrationConfig, candidate: CalibrationConfig): Match | null {
   for (const k of IDENTITY) if (record[k] === null || !same(record[k], candidate[k])) return null
-  for (const k of BATCH) if (record[k] !== null && candidate[k] !== null && !same(record[k], candidate[k])) return null
   const differs: string[] = []
+  // r1 sizes the batch from the context and the KV cache: a batch that differs follows from a size that does.
+  if (BATCH.some((k) => record[k] !== null && candidate[k] !== null && !same(record[k], candidate[k]))) differs.push('batch')
   if (record.contextLength === null || !same(record.contextLength, candidate.contextLength)) differs.push('context')
   if (record.utilization === null || !same(record.utilization, candidate.utilization)) differs.push('utilization')
   if (record.dataParallel === null || record.gpusPerNode === null || !same(record.dataParallel, candidate.dataParallel) || !same(record.gpusPerNode, candidate.gpusPerNode)) {
@@ -39,6 +41,7 @@ export function matchRecord(record: CalibrationConfig, candidate: CalibrationCon
     differs.push('gpus')
   }
 
+  if (differs.length === 1 && differs[0] === 'batch') return null
   return differs.length === 0 ? {kind: 'exact'} : {differs, kind: 'nearby'}
 }
 
@@ -217,7 +220,8 @@ function nearby(c: Candidate, r: CalibrationRecord, gpu: GpuSpec, differs: strin
     carried.push('weights')
   }
 
-  if (vllm && l.activationPeakGiB !== null && l.activationPeakGiB >= 0) {
+  // The activation peak is the profile run's batch: it carries only when the batch settings are the same.
+  if (vllm && l.activationPeakGiB !== null && l.activationPeakGiB >= 0 && !differs.includes('batch')) {
     activation = l.activationPeakGiB * GiB
     delta += p.activationBytes - activation
     carried.push('activationPeak')

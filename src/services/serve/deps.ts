@@ -2,6 +2,7 @@
  * What `r1 serve` takes from the world (deps), what it is asked to do (options) and what it tells the
  * command while it runs (events). Every side effect comes in through `deps`, so tests drive it with fakes.
  */
+import type {CalibrationRecord} from '../../core/calibration/calibration.schema.js'
 import type {DetectResult} from '../../core/detect/detect.schema.js'
 import type {NodeCommand, PlanConfig} from '../../core/planner/plan.schema.js'
 import type {Catalog} from '../../core/profiles/catalog.js'
@@ -12,6 +13,7 @@ import {findCachedSnapshot, freeBytes, hfHubCacheDir, shmSizeBytes} from '../../
 import type {Runner} from '../../io/exec.js'
 import {type HttpAnswer, httpGet, isPortFree} from '../../io/net.js'
 import {now, onStopSignal, sleep, type StopSignal} from '../../io/signals.js'
+import type {LaunchRecord} from '../calibrate.js'
 
 export interface ServeDeps {
   runner: Runner
@@ -32,12 +34,18 @@ export interface ServeDeps {
   now: () => number
   /** Asked before an expensive start (a download) unless --yes; false refuses. */
   confirm: (question: string) => Promise<boolean>
+  /** Keeps what the engine measured in this machine's calibration store (services/calibrate.ts); absent: nothing is recorded. */
+  recordLaunch?: (launch: LaunchRecord) => Promise<{record: CalibrationRecord; store: string; warnings: string[]}>
 }
 
 /** The real dependencies, around the runner, environment and catalog the command layer gives. */
 export function createServeDeps(base: Pick<ServeDeps, 'runner' | 'env' | 'loadCatalog' | 'detect' | 'confirm'>): ServeDeps {
   return {
     ...base,
+    async recordLaunch(launch) {
+      const {calibrationDeps, recordLaunch} = await import('../calibrate.js')
+      return recordLaunch(calibrationDeps(base.env, base.detect), await base.loadCatalog(), launch)
+    },
     disk: {findCachedSnapshot, freeBytes, hubCacheDir: hfHubCacheDir, shmSizeBytes: () => shmSizeBytes()},
     httpGet,
     isPortFree,
@@ -78,6 +86,8 @@ export interface ServeEvents {
   ready?(result: ServeResult): void
   stopping?(signal: StopSignal, graceS: number): void
   failed?(result: ServeResult): void
+  /** A calibration record was written (or could not be): one line for people. */
+  recorded?(text: string): void
 }
 
 /** The planner and the rebuild for the installed version can say the same thing twice: say it once. */

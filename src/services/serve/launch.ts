@@ -2,6 +2,10 @@
  * Launch for `r1 serve`: the node's `before` commands (ray start), the argv with its secrets filled in, the
  * engine spawned in its own process group, and its log read line by line into phases, KV size and diagnosis.
  */
+import type {Outcome} from '../../core/calibration/calibration.schema.js'
+import {EMPTY_FIGURES, finishFigures, foldFigures, type FigureState, hasFigures, INITIAL_FIGURES} from '../../core/calibration/figures.js'
+import {MEMORY_FAILURES} from '../../core/calibration/import.js'
+import type {DetectResult} from '../../core/detect/detect.schema.js'
 import {substituteEnvRefs, VLLM_API_KEY_ENV} from '../../core/engines/index.js'
 import {R1Error} from '../../core/errors.js'
 import type {CommandSpec, NodeCommand, PlanConfig} from '../../core/planner/plan.schema.js'
@@ -20,6 +24,7 @@ export interface LaunchInput {
   node: NodeCommand
   apiKeyEnv: string | null
   base: {checks: PreflightCheck[]; installedVersion: string | null; mode: 'serve'; version: string}
+  detected?: DetectResult | null
 }
 
 const TAIL_LINES = 40
@@ -56,7 +61,39 @@ export async function launch(deps: ServeDeps, options: ServeOptions, events: Ser
   }
   const log = engineLog(plan, ctx, out, events)
   const proc = await deps.runner.spawn(argv[0], argv.slice(1), {env: launchEnv, logArgs: node.argv.slice(1), onLine: log.onLine})
-  return supervise(deps, options, events, {argv, log, node, out, plan, proc})
+  const record = (status: 'ready' | 'failed') => recordLaunch(deps, events, {argv, detected: input.detected ?? null, log, plan, version: base.version}, status)
+  return supervise(deps, options, events, {argv, log, node, out, plan, proc, record})
+}
+
+/**
+ * Once the engine is ready, or has died for want of memory, keep what it printed (never the log itself)
+ * in this machine's calibration store, so the next r1 plan here starts from it. Never fails the serve.
+ */
+async function recordLaunch(
+  deps: ServeDeps,
+  events: ServeEvents,
+  input: {argv: readonly string[]; detected: DetectResult | null; log: EngineLog; plan: PlanConfig; version: string},
+  status: 'ready' | 'failed',
+): Promise<void> {
+  if (!deps.recordLaunch) return
+  const d = input.log.diagnosis
+  const failure = d ? (MEMORY_FAILURES[d.id] ?? null) : null
+  if (status === 'failed' && failure === null) return
+  const memoryMiB = input.plan.gpu.memoryMiB
+  const logged = input.log.figures.matched > 0 ? finishFigures(input.log.figures, {gpuTotalGiB: memoryMiB === null ? null : memoryMiB / 1024}) : EMPTY_FIGURES
+  if (status === 'ready' && !hasFigures(logged)) return
+  const outcome: Outcome = status === 'failed' && d ? {diagnosis: d.id, failure, status, summary: d.summary} : {diagnosis: null, failure: null, status: 'ready', summary: null}
+  try {
+    const {record, warnings} = await deps.recordLaunch({argv: input.argv, detected: input.detected, draft: {logged, outcome}, plan: input.plan, version: input.version})
+    for (const w of warnings) events.warn?.(w)
+    events.recorded?.(
+      status === 'ready'
+        ? `recorded what the engine measured here as calibration record ${record.id}${logged.kvCacheTokens === null ? '' : ` (${logged.kvCacheTokens.toLocaleString('en-US')} KV tokens)`}: the next r1 plan on this machine starts from it`
+        : `recorded the failure as calibration record ${record.id}: the next r1 plan on this machine will not recommend this configuration again (r1 calibrate forget ${record.id} undoes it)`,
+    )
+  } catch (error) {
+    events.warn?.(`could not record the calibration: ${error instanceof Error ? error.message : String(error)}`)
+  }
 }
 
 /** Reads the engine's lines: the tail for the error, the phase for the progress line, the KV size, the diagnosis. */
@@ -65,6 +102,7 @@ function engineLog(plan: PlanConfig, ctx: DiagnosisContext, out: ServeResult, ev
   let state: LogState = INITIAL_LOG_STATE
   let shown = describePhase(state)
   let diagnosis: (Diagnosis & {rank: number}) | null = null
+  let figures: FigureState = INITIAL_FIGURES
   const setPhase = (next: LogState) => {
     const text = describePhase(next)
     if (text !== shown) {
@@ -90,11 +128,15 @@ function engineLog(plan: PlanConfig, ctx: DiagnosisContext, out: ServeResult, ev
     }
 
     diagnosis = betterDiagnosis(diagnosis, line, ctx)
+    figures = foldFigures(figures, line)
   }
 
   return {
     get diagnosis() {
       return diagnosis
+    },
+    get figures() {
+      return figures
     },
     onLine,
     setPhase,

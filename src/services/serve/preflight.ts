@@ -33,6 +33,8 @@ export interface Preflighted {
   spec: CommandSpec
   node: NodeCommand
   base: {checks: PreflightCheck[]; installedVersion: string | null; mode: 'serve'; version: string}
+  /** This machine's GPUs (for the calibration record), when detect answered. */
+  detected: DetectResult | null
 }
 
 /** Runs every check; throws the first failure's error (with the result as data), or asks before a download. */
@@ -95,7 +97,7 @@ export async function preflight(deps: ServeDeps, options: ServeOptions, events: 
     if (!ok) throw new R1Error('R1_INTERRUPTED', 'not started.', {suggestions: ['Pass --yes to start without asking.']})
   }
 
-  return {base, node, spec}
+  return {base, detected, node, spec}
 }
 
 async function probeEngine(deps: ServeDeps, engine: Engine, docker: boolean): Promise<{found: boolean; version: string | null}> {

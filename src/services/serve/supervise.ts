@@ -4,6 +4,7 @@
  */
 import {R1Error, type ErrorCode} from '../../core/errors.js'
 import type {NodeCommand, PlanConfig} from '../../core/planner/plan.schema.js'
+import type {FigureState} from '../../core/calibration/figures.js'
 import type {Diagnosis} from '../../core/serve/diagnose.js'
 import {formatDuration} from '../../core/serve/duration.js'
 import {describePhase, type LogState, PHASE_LABELS} from '../../core/serve/log.js'
@@ -19,6 +20,8 @@ export interface EngineLog {
   readonly state: LogState
   readonly tail: readonly string[]
   readonly diagnosis: (Diagnosis & {rank: number}) | null
+  /** The memory figures printed so far (for the calibration record). */
+  readonly figures: FigureState
   onLine(stream: 'stdout' | 'stderr', line: string): void
   setPhase(next: LogState): void
 }
@@ -31,6 +34,8 @@ export interface SuperviseInput {
   proc: SpawnedProcess
   log: EngineLog
   out: ServeResult
+  /** Keeps the launch in this machine's calibration store (ready, or failed for memory). */
+  record?: (status: 'ready' | 'failed') => Promise<void>
 }
 
 export async function supervise(deps: ServeDeps, options: ServeOptions, events: ServeEvents, input: SuperviseInput): Promise<ServeResult> {
@@ -107,6 +112,7 @@ export async function supervise(deps: ServeDeps, options: ServeOptions, events: 
         const how = woke.signal ? `was killed by ${woke.signal}` : `exited with code ${woke.exitCode}`
         const d = log.diagnosis
         proc.killGroup('SIGKILL')
+        await input.record?.('failed')
         finish('R1_ENGINE_FAILED', `${engineName} ${how} before it was ready (while ${PHASE_LABELS[log.state.phase]})${d ? `: ${d.summary}` : '.'}`, d?.suggestions ?? [
           'Read the log lines above for the cause; rerun with --verbose to see the exact command.',
         ])
@@ -143,6 +149,7 @@ export async function supervise(deps: ServeDeps, options: ServeOptions, events: 
     out.phase = 'ready'
     log.setPhase({...log.state, phase: 'ready'})
     events.ready?.(out)
+    await input.record?.('ready')
 
     // Supervise until a signal or the engine's own exit.
     const woke = await Promise.race([exited, signalWait()])
