@@ -169,7 +169,8 @@ describe('r1 serve with the plan flags (it plans first, for the GPUs it detects)
     const record = join(work, `record-flags-${port}.json`)
     const run = startCli(['serve', '--model', 'r1-distill-qwen-7b', '--engine', 'vllm', '--port', String(port), '--yes', '--stop-timeout', '2s'], {
       binDir,
-      env: {FAKE_ENGINE_RECORD: record, FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint)},
+      // A state folder of its own: the launches above recorded what the fake engine measured (calibration), which would move the plan.
+      env: {FAKE_ENGINE_RECORD: record, FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint), R1_STATE_DIR: mkdtempSync(join(tmpdir(), 'r1-state-'))},
     })
     await run.waitFor(/Ready: /)
     expect(run.stderr()).toContain(`Plan: ${plan.modelName} (${plan.checkpoint}) on vllm ${plan.engineVersion}, 1× NVIDIA GeForce RTX 4090, TP 1`)
