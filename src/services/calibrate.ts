@@ -220,8 +220,7 @@ export async function recordLaunch(deps: RecordDeps, catalog: Catalog, launch: L
   const {machine, store} = await openMachineStore(deps, warnings, launch.detected)
   const plan = {...launch.plan, engineVersion: launch.version}
   const {batch} = planBatch(plan, catalog, launch.argv)
-  const engines = catalog.engines
-  const config = configFromPlan(plan, batch, {driverVersion: machine.driverVersion, era: eraOf(plan.engine, plan.engineVersion, engines)})
+  const config = configFromPlan(plan, batch, {driverVersion: machine.driverVersion, era: eraOf(plan.engine, plan.engineVersion)})
   const {change, records} = addRecords([{config, configFrom: 'plan', logged: launch.draft.logged, outcome: launch.draft.outcome, source: 'serve'}], deps)
   const written = await store.update(change)
   warnings.push(...written.warnings)

@@ -91,8 +91,7 @@ describe('r1 serve records; r1 plan uses the record', () => {
     expect(exact.plan.calibration!.note).toContain(`measured on this machine, ${today}`)
     expect(exact.why.join('\n')).toContain(`Measured on this machine, ${today} (record ${record.id}): ${measured.toLocaleString('en-US')} KV tokens`)
     expect(exact.calibration).toMatchObject({enabled: true, records: 1, used: [{match: 'exact', outcome: 'ready', recordId: record.id}]})
-    const band = (exact.plan as Record<string, unknown>).kvCacheTokensRange as {low: number; high: number} | undefined
-    if (band) expect([band.low, band.high]).toEqual([measured, measured])
+    expect([exact.plan.kvCacheTokensRange, exact.plan.kvErrorBand, exact.plan.tight]).toEqual([[measured, measured], 0, false])
 
     // A size away (context): the measured weights replace the computed ones in the arithmetic.
     const near = [...FLAGS.slice(0, -1), '16384', '--yes']
@@ -101,10 +100,14 @@ describe('r1 serve records; r1 plan uses the record', () => {
     expect(model.calibration).toMatchObject({enabled: false, used: []})
     expect(model.plan.calibration).toBeUndefined()
     expect(nearby.plan.calibration).toMatchObject({match: 'nearby', recordId: record.id})
-    expect(nearby.plan.calibration!.note).toMatch(/^weights measured on this machine, .* \(record [0-9a-f]{8}, which differs in context(, batch)?\), carried into the arithmetic: band narrowed$/)
+    expect(nearby.plan.calibration!.note).toMatch(/^weights measured on this machine, .* \(record [0-9a-f]{8}, which differs in context(, batch)?\), carried into the arithmetic: band narrowed from ±\d+% to ±[\d.]+%$/)
     expect(nearby.calibration!.used[0]).toMatchObject({carried: ['weights'], match: 'nearby'})
     expect(nearby.calibration!.used[0].differs[0]).toBe('context')
     expect(nearby.plan.memory.weightsGiB).toBe(14.25)
+    // The band narrows to the share of non-KV memory still computed, and the plan says from what to what.
+    expect(nearby.plan.kvErrorBand).toBeLessThan(model.plan.kvErrorBand!)
+    expect(nearby.plan.calibration!.note).toContain(`band narrowed from ±${Math.round(model.plan.kvErrorBand! * 100)}% to ±`)
+    expect(nearby.plan.kvCacheTokensRange![1] - nearby.plan.kvCacheTokensRange![0]).toBeLessThan(model.plan.kvCacheTokensRange![1] - model.plan.kvCacheTokensRange![0])
     expect(model.plan.memory.weightsGiB).not.toBe(14.25)
     // Every GiB of weights the model over- or under-counted moves the KV cache by the same GiB.
     const perToken = (model.plan.memory.kvCacheGiB / model.plan.kvCacheTokens)

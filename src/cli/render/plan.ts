@@ -32,8 +32,9 @@ function concurrency(n: number): string {
   return n >= 10 ? int(Math.floor(n)) : (Math.floor(n * 10) / 10).toString()
 }
 
-/** "≈ 650,432 (±6%)": a KV figure with the memory model's band for its engine and era. */
-export function kvTokens(p: Pick<PlanResult['plan'], 'kvCacheTokens' | 'kvErrorBand'>): string {
+/** "≈ 650,432 (±6%)": a KV figure with the memory model's band for its engine and era; "650,432 (measured)" when this machine logged it. */
+export function kvTokens(p: Pick<PlanResult['plan'], 'kvCacheTokens' | 'kvErrorBand'> & {calibration?: PlanResult['plan']['calibration']}): string {
+  if (p.calibration?.match === 'exact') return `${int(p.kvCacheTokens)} (measured)`
   if (p.kvErrorBand === undefined || p.kvCacheTokens <= 0) return int(p.kvCacheTokens)
   return `≈ ${int(p.kvCacheTokens)} (±${Math.round(p.kvErrorBand * 100)}%)`
 }
@@ -75,7 +76,7 @@ export function renderPlan(result: PlanResult, o: RenderOptions): string {
   const gpus = p.nodes > 1 ? `${p.nodes} nodes × ${p.gpusPerNode} GPUs` : `${p.gpusPerNode} GPU${p.gpusPerNode === 1 ? '' : 's'}`
   lines.push(`${head} ${p.modelName} ${p.quantization.toUpperCase()} (${p.checkpoint}) on ${p.engine} ${p.engineVersion}, ${layoutText({...p, nodes: 1})} on ${gpus}`)
   lines.push(
-    `  ${p.memory.weightsGiB.toFixed(1)} GiB weights + ${p.memory.kvCacheGiB.toFixed(1)} GiB KV cache per GPU of ${p.memory.usableGiB.toFixed(1)} GiB usable (${p.memory.gpuTotalGiB.toFixed(1)} GiB total); ${kvTokens(p)} KV tokens${p.kvCacheTokensRange ? ` (${int(p.kvCacheTokensRange[0])}–${int(p.kvCacheTokensRange[1])}, the ${p.memoryEra ?? 'engine'} model's measured error)` : ''}${p.tight ? ' — tight' : ''}, ${concurrency(p.maxConcurrency)} requests of ${int(p.contextLength)} tokens at once`,
+    `  ${p.memory.weightsGiB.toFixed(1)} GiB weights + ${p.memory.kvCacheGiB.toFixed(1)} GiB KV cache per GPU of ${p.memory.usableGiB.toFixed(1)} GiB usable (${p.memory.gpuTotalGiB.toFixed(1)} GiB total); ${kvTokens(p)} KV tokens${p.kvCacheTokensRange && p.calibration?.match !== 'exact' ? ` (${int(p.kvCacheTokensRange[0])}–${int(p.kvCacheTokensRange[1])}, ${p.calibration ? 'calibrated on this machine' : `the ${p.memoryEra ?? 'engine'} model's measured error`})` : ''}${p.tight ? ' — tight' : ''}, ${concurrency(p.maxConcurrency)} requests of ${int(p.contextLength)} tokens at once`,
   )
   for (const line of result.why) lines.push(`  ${line}`)
   for (const r of p.reasons) {

@@ -171,6 +171,9 @@ function measured(c: Candidate, r: CalibrationRecord): {candidate: Candidate; ca
     calibration: mark('exact', r, `${note} (record ${r.id})`),
     fits,
     kvCacheTokens: tokens,
+    // Measured here: no error band.
+    kvCacheTokensRange: [tokens, tokens] as [number, number],
+    kvErrorBand: 0,
     maxConcurrency: concurrency(c, tokens),
     maxContextTokens: Math.min(tokens, c.model.architecture.maxPositionEmbeddings),
     memory: {
@@ -180,6 +183,7 @@ function measured(c: Candidate, r: CalibrationRecord): {candidate: Candidate; ca
       weightsGiB: l.weightsGiB ?? c.plan.memory.weightsGiB,
     },
     reasons: [...(reason ? [reason] : []), ...otherReasons(c)],
+    tight: false,
   }
   const text = `${label(c)}: ${fmtInt(tokens)} KV tokens ${note} (record ${r.id}; the model predicted ${fmtInt(c.plan.kvCacheTokens)})`
   return {candidate: {...c, plan}, carried, note: text}
@@ -199,59 +203,80 @@ function failed(c: Candidate, r: CalibrationRecord): {candidate: Candidate; carr
 }
 
 /**
- * The engine's own arithmetic with measured terms in place of computed ones (memory.ts):
- * vLLM KV = usable − weights − activation − overhead; SGLang pool = usable − weights − overhead
- * (overhead = non-torch + CUDA graphs in the budget + other processes). Each measured term moves the
- * KV bytes by (computed − measured).
+ * The engine's own arithmetic (planner/memory.ts) with measured terms in place of computed ones:
+ *   vLLM   KV   = total × util − weights − profile peak − non-torch [− CUDA graphs in the budget] [− others]
+ *   SGLang pool = pre × fraction − weights, pre = total − others − non-torch (context, NCCL)
+ * Each measured term moves the KV bytes by (computed − measured), times the fraction for SGLang's non-torch.
+ * The error band narrows to the share of non-KV memory still computed (never below MIN_BAND).
  */
-function nearby(c: Candidate, r: CalibrationRecord, gpu: GpuSpec, differs: string[]): {candidate: Candidate; carried: string[]} | null {
+export const MIN_BAND = 0.005
+
+function nearby(c: Candidate, r: CalibrationRecord, _gpu: GpuSpec, differs: string[]): {candidate: Candidate; carried: string[]} | null {
   const l = r.logged
   const p = c.memory.perGpu
+  const t = c.memory.terms
   const vllm = c.engine.id === 'vllm'
-  const nonTorchComputed = defaultsOf(c, gpu).nonTorchBytes
   let delta = 0
   const carried: string[] = []
-  let weights = p.weightsBytes
-  let activation = p.activationBytes
-  let overhead = p.overheadBytes
+  let weights = t.weightsBytes
+  let peak = t.peakBytes
+  let nonTorch = t.nonTorchBytes
   if (l.weightsGiB !== null && l.weightsGiB > 0) {
     weights = l.weightsGiB * GiB
-    delta += p.weightsBytes - weights
+    delta += t.weightsBytes - weights
     carried.push('weights')
   }
 
   // The activation peak is the profile run's batch: it carries only when the batch settings are the same.
   if (vllm && l.activationPeakGiB !== null && l.activationPeakGiB >= 0 && !differs.includes('batch')) {
-    activation = l.activationPeakGiB * GiB
-    delta += p.activationBytes - activation
+    peak = l.activationPeakGiB * GiB
+    delta += t.peakBytes - peak
     carried.push('activationPeak')
   }
 
   if (l.nonTorchGiB !== null && l.nonTorchGiB >= 0) {
-    overhead = p.overheadBytes - nonTorchComputed + l.nonTorchGiB * GiB
-    delta += nonTorchComputed - l.nonTorchGiB * GiB
+    nonTorch = l.nonTorchGiB * GiB
+    delta += (t.nonTorchBytes - nonTorch) * (vllm ? 1 : c.memory.utilization)
     carried.push('nonTorch')
   }
 
   if (carried.length === 0) return null
-  const kvComputed = p.usableBytes - p.weightsBytes - (vllm ? p.activationBytes : 0) - p.overheadBytes
+  const usable = vllm ? p.usableBytes : p.usableBytes + (t.nonTorchBytes - nonTorch) * c.memory.utilization
+  const kvComputed = vllm ? p.usableBytes - p.weightsBytes - p.activationBytes - p.overheadBytes : p.usableBytes - p.weightsBytes
   const kvBytes = kvComputed + delta
   const block = c.memory.blockSize
-  const tokens = kvBytes > 0 ? Math.floor(kvBytes / (c.memory.kvBytesPerToken * block)) * block : 0
-  const weightsFit = weights + (vllm ? activation : 0) + overhead < p.usableBytes
-  const reason = weightsFit ? kvReason(c, tokens) : `weights need ${gib(weights).toFixed(1)} GiB per GPU as measured on this machine, ${gib(p.usableBytes).toFixed(1)} GiB usable`
+  const perToken = c.memory.kvBytesPerToken
+  const tokensOf = (bytes: number): number => (bytes > 0 ? Math.floor(bytes / (perToken * block)) * block : 0)
+  const tokens = tokensOf(kvBytes)
+  const overhead = p.overheadBytes - t.nonTorchBytes + nonTorch
+  const weightsFit = vllm ? weights + peak + overhead < usable : weights < usable
+  // The model's band is the error of the non-KV terms it computes: what is measured now carries none.
+  const nonKv = t.weightsBytes + t.peakBytes + t.nonTorchBytes + (t.cudaGraphInBudget ? t.cudaGraphBytes : 0)
+  const stillComputed = (carried.includes('weights') ? 0 : t.weightsBytes) + (carried.includes('activationPeak') ? 0 : t.peakBytes) + (carried.includes('nonTorch') ? 0 : t.nonTorchBytes) + (t.cudaGraphInBudget ? t.cudaGraphBytes : 0)
+  const was = c.memory.kvBand
+  const band = Math.min(was, Math.max(MIN_BAND, nonKv > 0 ? (was * stillComputed) / nonKv : was))
+  const low = tokensOf(tokens * perToken * (1 - band))
+  const high = tokensOf(tokens * perToken * (1 + band))
+  let reason = weightsFit ? kvReason(c, tokens) : `weights need ${gib(weights).toFixed(1)} GiB per GPU as measured on this machine, ${gib(usable).toFixed(1)} GiB usable`
+  // As the memory model does: a request that fits the prediction but not the low end of the band is tight.
+  const tight = reason === null && low < c.plan.contextLength
+  if (tight) reason = `tight: one ${fmtInt(c.plan.contextLength)}-token request fits the predicted ${fmtInt(tokens)} KV tokens, but not the low end of the calibrated ±${(band * 100).toFixed(1)}% (${fmtInt(low)})`
   const fits = !blockedOtherwise(c) && reason === null && c.plan.contextLength <= c.model.architecture.maxPositionEmbeddings
-  const terms = carried.map((t) => ({activationPeak: 'activation peak', nonTorch: 'non-torch memory', weights: 'weights'})[t] ?? t).join(', ')
-  const note = `${terms} measured on this machine, ${day(r.date)} (record ${r.id}, which differs in ${differs.join(', ')}), carried into the arithmetic: band narrowed`
+  const terms = carried.map((x) => ({activationPeak: 'activation peak', nonTorch: 'non-torch memory', weights: 'weights'})[x] ?? x).join(', ')
+  const pct = (x: number) => `±${(x * 100).toFixed(x < 0.01 ? 1 : 0)}%`
+  const note = `${terms} measured on this machine, ${day(r.date)} (record ${r.id}, which differs in ${differs.join(', ')}), carried into the arithmetic: band narrowed from ${pct(was)} to ${pct(band)}`
   const plan = {
     ...c.plan,
     calibration: mark('nearby', r, note),
     fits,
-    kvCacheTokens: Math.max(0, tokens),
+    kvCacheTokens: tokens,
+    kvCacheTokensRange: [low, high] as [number, number],
+    kvErrorBand: band,
     maxConcurrency: Math.max(0, concurrency(c, tokens)),
     maxContextTokens: Math.max(0, Math.min(tokens, c.model.architecture.maxPositionEmbeddings)),
-    memory: {...c.plan.memory, activationGiB: gib(activation), kvCacheGiB: gib(Math.max(0, tokens * c.memory.kvBytesPerToken)), overheadGiB: gib(overhead), weightsGiB: gib(weights)},
+    memory: {...c.plan.memory, activationGiB: gib(vllm ? peak : p.activationBytes), kvCacheGiB: gib(tokens * perToken), overheadGiB: gib(overhead), usableGiB: gib(usable), weightsGiB: gib(weights)},
     reasons: [...(reason ? [reason] : []), ...otherReasons(c)],
+    tight,
   }
   return {candidate: {...c, plan}, carried}
 }

@@ -3,7 +3,8 @@
  * launch line; and the same shape for a candidate plan, so that records and plans compare field by field.
  */
 import type {Engine} from '../constants.js'
-import {eraFor, MiB} from '../planner/engine-defaults.js'
+import {MiB} from '../planner/engine-defaults.js'
+import {sglangEra, vllmEra} from '../planner/eras.js'
 import type {PlanConfig} from '../planner/plan.schema.js'
 import type {EngineProfile, ModelProfile} from '../profiles/catalog.js'
 import type {CalibrationConfig} from './calibration.schema.js'
@@ -92,7 +93,7 @@ export function configFromLaunch(s: LaunchSettings, catalog: {models: readonly M
     driverVersion: null,
     engine: s.engine,
     engineVersion: s.engineVersion,
-    era: eraOf(s.engine, s.engineVersion, catalog.engines),
+    era: eraOf(s.engine, s.engineVersion),
     expertParallel: s.expertParallel,
     gpuMemoryMiB: null,
     gpuName: null,
@@ -108,9 +109,10 @@ export function configFromLaunch(s: LaunchSettings, catalog: {models: readonly M
   }
 }
 
-export function eraOf(engine: Engine | null, version: string | null, engines: readonly EngineProfile[]): string | null {
-  const profile = engines.find((e) => e.id === engine)
-  return profile && version ? eraFor(profile, version).id : null
+/** The memory era of an engine release (planner/eras.ts), when both are known. */
+export function eraOf(engine: Engine | null, version: string | null): string | null {
+  if (!engine || !version) return null
+  return engine === 'vllm' ? vllmEra(version).id : sglangEra(version).id
 }
 
 /** Fills what the first leaves null from the second (the plan's config, then what the log printed). */

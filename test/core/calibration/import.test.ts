@@ -50,7 +50,7 @@ const LAUNCHES: Record<string, {config: Partial<CalibrationConfig>; status: 'sta
     status: 'started',
   },
   'vllm-v1-0130nv-qwen2.5-14b-fp8dyn-dgx-spark-gb10-util015-fail': {config: {checkpoint: null, engine: 'vllm', utilization: 0.15}, failure: 'insufficient-kv', status: 'failed'},
-  'vllm-v1-0200-qwen3-8b-awq-t4-kaggle-eager-4k': {config: {contextLength: 4096, engine: 'vllm', engineVersion: '0.20.0', era: 'vllm-v1'}, status: 'started'},
+  'vllm-v1-0200-qwen3-8b-awq-t4-kaggle-eager-4k': {config: {contextLength: 4096, engine: 'vllm', engineVersion: '0.20.0', era: 'vllm-v1-e'}, status: 'started'},
   'vllm-v1-0280-qwen3-14b-bf16-l40s-defaults': {config: {checkpoint: 'Qwen/Qwen3-14B', contextLength: 40_960, engine: 'vllm', model: null, utilization: null}, status: 'started'},
   // A blog's table of two runs beside the command: no engine log line to read figures from.
   'vllm-v1-0280-qwen3-14b-awq-l40s-tuned-1k': {error: /the log: no memory figure r1 reads/},
