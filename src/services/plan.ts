@@ -7,6 +7,7 @@ import type {CalibrationRecord, PlanCalibration} from '../core/calibration/calib
 import type {DetectResult} from '../core/detect/detect.schema.js'
 import {buildEngine, buildEngineCommand} from '../core/engines/build.js'
 import {parseVersion} from '../core/engines/version.js'
+import {resolveRelease} from '../core/engines/versions.js'
 import {isR1Error, R1Error} from '../core/errors.js'
 import {hardwareFromDetect, hardwareFromFlags, type ResolvedHardware} from '../core/planner/hardware.js'
 import type {PlanFile, PlanConfig} from '../core/planner/plan.schema.js'
@@ -385,6 +386,8 @@ function checkFlags(flags: PlanFlags): void {
   if (flags.engineVersion !== undefined) {
     if (!flags.engine || flags.engine === 'auto') throw invalid('--engine-version needs --engine sglang or --engine vllm', ['For example: --engine vllm --engine-version 0.11.0'])
     if (!parseVersion(flags.engineVersion)) throw invalid(`--engine-version ${JSON.stringify(flags.engineVersion)} is not a version`, ['For example 0.5.14 (SGLang) or 0.20.1 (vLLM).'])
+    // Older than every release in r1's engine data: R1_USAGE with the supported range (a newer or unknown one is explained by the build).
+    if (ENGINES.includes(flags.engine as Engine)) resolveRelease(flags.engine as Engine, flags.engineVersion)
   }
 
   if (flags.gpuMemoryUtilization !== undefined && !(flags.gpuMemoryUtilization > 0 && flags.gpuMemoryUtilization <= 1)) {

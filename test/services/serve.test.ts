@@ -263,7 +263,7 @@ describe('serve: one node, vLLM', () => {
     expect(error.code).toBe('R1_ENGINE_FAILED')
     expect(error.data.installedVersion).toBe('0.8.4')
     expect(error.data.engineVersion).toBe('0.8.4')
-    // 0.8.4 predates --attention-backend (0.12): the rebuilt command sets VLLM_ATTENTION_BACKEND instead.
+    // 0.8.4 predates --attention-backend (0.13): the rebuilt command sets VLLM_ATTENTION_BACKEND instead.
     expect(plan.command.argv).toContain('--attention-backend')
     expect(h.engine.argv).not.toContain('--attention-backend')
     expect(h.engine.env.VLLM_ATTENTION_BACKEND).toBe(plan.command.argv[plan.command.argv.indexOf('--attention-backend') + 1])

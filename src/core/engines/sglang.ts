@@ -3,6 +3,7 @@
  */
 import type {NodeCommand} from '../planner/plan.schema.js'
 import {type BuildContext, DEEPSEEK_SAMPLING, str} from './common.js'
+import {REASONING_PARSER} from './semantics.js'
 import {envRef} from './shell.js'
 
 export const SGLANG_ENTRY = ['python3', '-m', 'sglang.launch_server'] as const
@@ -18,7 +19,7 @@ export function sglangArgs(ctx: BuildContext): {argv: string[]; env: Record<stri
   const passEnv: string[] = []
 
   if (checkpoint.trustRemoteCode) argv.push('--trust-remote-code')
-  if (flags.has('reasoning-parser')) argv.push('--reasoning-parser', 'deepseek-r1')
+  if (flags.accepts('--reasoning-parser', REASONING_PARSER.sglang.name)) argv.push('--reasoning-parser', REASONING_PARSER.sglang.name)
   if (plan.dtype === 'half') argv.push('--dtype', 'half')
   const quantization = checkpoint.engineQuantization.sglang
   if (quantization) argv.push('--quantization', quantization)
@@ -30,21 +31,20 @@ export function sglangArgs(ctx: BuildContext): {argv: string[]; env: Record<stri
   if (plan.dataParallel > 1) argv.push('--dp-size', str(plan.dataParallel))
   if (plan.dpAttention && plan.dataParallel > 1) argv.push('--enable-dp-attention')
   if (plan.expertParallel > 1) {
-    if (flags.has('ep-size')) argv.push('--ep-size', str(plan.expertParallel))
-    else if (flags.has('enable-ep-moe')) argv.push('--enable-ep-moe')
+    // Up to 0.4.10.post1 only --enable-ep-moe turns EP on (EP = TP); from 0.4.10.post2 it is deprecated for --ep-size.
+    if (flags.has('ep-moe-implies-ep-size') && flags.current('--enable-ep-moe')) argv.push('--enable-ep-moe')
+    else argv.push('--ep-size', str(plan.expertParallel))
   }
 
   // Attention and KV cache.
-  if (attention.backend === 'flashmla' && !flags.has('attention-backend-mla')) argv.push('--enable-flashmla')
+  if (attention.backend === 'flashmla' && !flags.accepts('--attention-backend', 'flashmla')) argv.push('--enable-flashmla')
   else if (attention.backend) argv.push('--attention-backend', attention.backend)
-  if (attention.fp8Kv) {
-    if (flags.has('kv-fp8-e4m3')) argv.push('--kv-cache-dtype', 'fp8_e4m3')
-    else argv.push('--kv-cache-dtype', 'fp8_e5m2')
-  }
+  // SGLang spells FP8 KV fp8_e4m3 (never plain fp8, unlike vLLM).
+  if (attention.fp8Kv) argv.push('--kv-cache-dtype', flags.accepts('--kv-cache-dtype', 'fp8_e4m3') ? 'fp8_e4m3' : 'fp8_e5m2')
 
   if (ctx.mtp) {
     argv.push(
-      '--speculative-algorithm', flags.has('eagle-mtp') ? 'EAGLE' : 'NEXTN',
+      '--speculative-algorithm', flags.has('eagle-mtp') || !flags.accepts('--speculative-algorithm', 'NEXTN') ? 'EAGLE' : 'NEXTN',
       '--speculative-num-steps', '3',
       '--speculative-eagle-topk', '1',
       '--speculative-num-draft-tokens', '4',
@@ -58,13 +58,14 @@ export function sglangArgs(ctx: BuildContext): {argv: string[]; env: Record<stri
   const ranks = plan.dpAttention ? plan.dataParallel : 1
   argv.push('--max-running-requests', str(sizes.maxRunningPerRank * ranks))
   argv.push('--chunked-prefill-size', str(sizes.prefillChunk))
-  argv.push(flags.has('cuda-graph-max-bs-decode') ? '--cuda-graph-max-bs-decode' : '--cuda-graph-max-bs', str(sizes.cudaGraphMaxBs))
+  // --cuda-graph-max-bs is a deprecated alias of --cuda-graph-max-bs-decode from 0.5.14.
+  argv.push(flags.current('--cuda-graph-max-bs-decode') ? '--cuda-graph-max-bs-decode' : '--cuda-graph-max-bs', str(sizes.cudaGraphMaxBs))
 
   // DeepSeek's sampling as the server default. /v1/chat/completions takes it from the checkpoint's
   // generation_config.json (--sampling-defaults model; DeepSeek's own files say 0.6 / 0.95);
   // --preferred-sampling-params reaches the native /generate path only (sgl-project/sglang#39096).
-  if (flags.has('sampling-defaults')) argv.push('--sampling-defaults', 'model')
-  if (flags.has('preferred-sampling-params')) argv.push('--preferred-sampling-params', JSON.stringify(DEEPSEEK_SAMPLING))
+  if (flags.accepts('--sampling-defaults', 'model')) argv.push('--sampling-defaults', 'model')
+  if (flags.current('--preferred-sampling-params')) argv.push('--preferred-sampling-params', JSON.stringify(DEEPSEEK_SAMPLING))
 
   argv.push('--host', options.host, '--port', str(options.port))
   if (options.apiKeyEnv) {
@@ -81,9 +82,11 @@ export function sglangNodes(ctx: BuildContext, base: string[], env: Record<strin
   const {plan, options} = ctx.input
   const port = options.distInitPort ?? SGLANG_DIST_PORT
   const nodes: NodeCommand[] = []
+  // Loading R1 over several nodes outlasts the default rendezvous timeout; --dist-timeout exists from 0.4.3.post3.
+  const timeout = ctx.flags.current('--dist-timeout') ? ['--dist-timeout', '3600'] : []
   for (let rank = 0; rank < plan.nodes; rank++) {
     nodes.push({
-      argv: [...base, '--nnodes', str(plan.nodes), '--node-rank', str(rank), '--dist-init-addr', `${ctx.headAddress}:${port}`, '--dist-timeout', '3600'],
+      argv: [...base, '--nnodes', str(plan.nodes), '--node-rank', str(rank), '--dist-init-addr', `${ctx.headAddress}:${port}`, ...timeout],
       before: [],
       env: {...env},
       rank,

@@ -5,6 +5,8 @@
  */
 import type {Engine} from '../constants.js'
 import type {PlanCore} from '../planner/types.js'
+import {type Capability, isBlackwellDc, MLA_BACKENDS, type MlaBackend, VLLM_DENSE_ENV_BACKENDS} from './semantics.js'
+import {atLeast, parseVersion} from './version.js'
 import type {EngineFlags} from './versions.js'
 
 export type Jetson = 'orin' | 'thor'
@@ -16,7 +18,7 @@ export function jetsonKind(computeCapability: string | null): Jetson | null {
   return null
 }
 
-function capability(plan: PlanCore): {major: number; minor: number} | null {
+export function capability(plan: Pick<PlanCore, 'gpu'>): {major: number; minor: number} | null {
   const cc = plan.gpu.computeCapability
   if (cc) {
     const [major, minor] = cc.split('.').map(Number)
@@ -37,35 +39,13 @@ function capability(plan: PlanCore): {major: number; minor: number} | null {
   return byArch[plan.gpu.architecture] ?? null
 }
 
-/** Data-centre Blackwell (SM100/SM103), where the MLA kernels with FP8 KV live. Not SM12x, not Thor. */
-function isBlackwellDc(cc: {major: number; minor: number} | null): boolean {
-  return cc !== null && cc.major === 10 && (cc.minor === 0 || cc.minor === 3)
+/** Whether a release offers an MLA backend: SGLang's --attention-backend choices (or --enable-flashmla before
+ * flashmla was a choice); vLLM's backend enum from 0.13, its VLLM_ATTENTION_BACKEND names before (semantics.ts). */
+function mlaAvailable(engine: Engine, backend: MlaBackend, flags: EngineFlags): boolean {
+  if (engine === 'sglang') return flags.accepts('--attention-backend', backend.name) || (backend.name === 'flashmla' && flags.current('--enable-flashmla'))
+  if (flags.option('--attention-backend')) return flags.accepts('--attention-backend', backend.name)
+  return flags.has('attention-backend-env') && backend.envSince !== undefined && atLeast(parseVersion(flags.version)!, backend.envSince)
 }
-
-interface MlaBackend {
-  name: string
-  fp8Kv: boolean
-  fits: (cc: {major: number; minor: number}) => boolean
-}
-
-// engines.md §1.5 (SGLang MLA backends)
-const SGLANG_MLA: MlaBackend[] = [
-  {fits: (cc) => isBlackwellDc(cc), fp8Kv: true, name: 'trtllm_mla'},
-  {fits: (cc) => isBlackwellDc(cc), fp8Kv: true, name: 'cutlass_mla'},
-  {fits: (cc) => cc.major === 9 || isBlackwellDc(cc), fp8Kv: true, name: 'flashmla'},
-  {fits: (cc) => cc.major === 9, fp8Kv: false, name: 'fa3'},
-  {fits: (cc) => cc.major >= 8, fp8Kv: false, name: 'flashinfer'},
-  {fits: () => true, fp8Kv: false, name: 'triton'},
-]
-
-// engines.md §2.5 (vLLM MLA backends)
-const VLLM_MLA: MlaBackend[] = [
-  {fits: (cc) => isBlackwellDc(cc), fp8Kv: true, name: 'FLASHINFER_MLA'},
-  {fits: (cc) => isBlackwellDc(cc), fp8Kv: true, name: 'CUTLASS_MLA'},
-  {fits: (cc) => cc.major === 9 || isBlackwellDc(cc), fp8Kv: true, name: 'FLASHMLA'},
-  {fits: (cc) => cc.major === 9, fp8Kv: false, name: 'FLASH_ATTN_MLA'},
-  {fits: () => true, fp8Kv: false, name: 'TRITON_MLA'},
-]
 
 export interface AttentionChoice {
   /** The backend to name on the command line (null: leave the engine's own choice). */
@@ -75,30 +55,37 @@ export interface AttentionChoice {
   warnings: string[]
 }
 
-function sglangMlaAvailable(name: string, flags: EngineFlags): boolean {
-  if (name === 'trtllm_mla') return flags.has('trtllm-mla')
-  if (name === 'flashmla') return flags.has('attention-backend-mla') || flags.has('enable-flashmla')
-  if (name === 'triton') return true
-  return flags.has('attention-backend-mla')
-}
-
 /**
  * The attention backend and KV dtype for an MLA model (DeepSeek-R1). A backend the plan names is kept;
- * otherwise SGLang gets its architecture default (trtllm_mla on SM100, fa3 on Hopper, triton elsewhere) and
- * vLLM keeps its own selector. FP8 KV needs FlashMLA, CUTLASS MLA, TRT-LLM MLA or FlashInfer MLA: where none
- * serves the GPU, the KV cache stays in the model dtype and a warning says so.
+ * otherwise SGLang gets its architecture default (trtllm_mla on SM100, fa3 on Hopper, triton elsewhere, each where
+ * the release has it) and vLLM keeps its own selector. FP8 KV needs FlashMLA, CUTLASS MLA, TRT-LLM MLA or
+ * FlashInfer MLA: where none serves the GPU at this release, the KV cache stays in the model dtype and a warning
+ * says so.
  */
 export function chooseMlaAttention(engine: Engine, plan: PlanCore, flags: EngineFlags): AttentionChoice {
   const cc = capability(plan)
-  const table = engine === 'sglang' ? SGLANG_MLA : VLLM_MLA
+  const table = MLA_BACKENDS[engine]
   const wantFp8 = plan.kvCacheDtype === 'fp8'
   const warnings: string[] = []
-  const usable = table.filter((b) => cc !== null && b.fits(cc) && (engine === 'vllm' || sglangMlaAvailable(b.name, flags)))
+  const usable = table.filter((b) => cc !== null && b.fits(cc) && mlaAvailable(engine, b, flags))
 
   const requested = plan.attentionBackend ? normalizeBackend(engine, plan.attentionBackend) : null
   if (requested) {
     const known = table.find((b) => b.name === requested)
     if (!known) return {backend: requested, fp8Kv: wantFp8, warnings}
+    if (!usable.includes(known)) {
+      // The plan names the engine's current default; an older release or another GPU may not have it.
+      const alternative = wantFp8 ? (usable.find((b) => b.fp8Kv) ?? null) : null
+      if (alternative) {
+        const why = cc !== null && !known.fits(cc) ? `runs on ${known.hardware} only` : `is not in ${engine} ${flags.version}`
+        warnings.push(`${requested} ${why}: using ${alternative.name} for the FP8 KV cache`)
+        return {backend: alternative.name, fp8Kv: true, warnings}
+      }
+
+      if (wantFp8) warnings.push(`no ${engine} MLA attention backend with an FP8 KV cache runs on ${plan.gpu.architecture} in ${engine} ${flags.version}: keeping the KV cache in ${plan.dtype === 'half' ? 'fp16' : 'bf16'}`)
+      return {backend: engine === 'sglang' ? sglangDefault(cc, usable, flags) : null, fp8Kv: false, warnings}
+    }
+
     if (wantFp8 && !known.fp8Kv) {
       const alternative = usable.find((b) => b.fp8Kv)
       if (alternative) {
@@ -118,15 +105,18 @@ export function chooseMlaAttention(engine: Engine, plan: PlanCore, flags: Engine
     const fp8 = usable.find((b) => b.fp8Kv)
     // vLLM's own selector already prefers an FP8-capable MLA backend on SM100 (FLASHINFER_MLA).
     if (fp8) return {backend: engine === 'vllm' && isBlackwellDc(cc) ? null : fp8.name, fp8Kv: true, warnings}
-    warnings.push(`no ${engine} MLA attention backend with an FP8 KV cache runs on ${plan.gpu.architecture} at this version: keeping the KV cache in ${keep}`)
+    warnings.push(`no ${engine} MLA attention backend with an FP8 KV cache runs on ${plan.gpu.architecture} in ${engine} ${flags.version}: keeping the KV cache in ${keep}`)
   }
 
-  if (engine === 'vllm' || !flags.has('attention-backend-mla')) return {backend: null, fp8Kv: false, warnings}
-  // SGLang's defaults (engines.md §1.5, "Match SGLang 0.5.14"): SM100/103 → trtllm_mla, SM90 → fa3, else triton.
-  let backend = 'triton'
-  if (isBlackwellDc(cc)) backend = flags.has('trtllm-mla') ? 'trtllm_mla' : 'flashmla'
-  else if (cc?.major === 9) backend = 'fa3'
-  return {backend, fp8Kv: false, warnings}
+  if (engine === 'vllm') return {backend: null, fp8Kv: false, warnings}
+  // SGLang's defaults (engines.md §1.5, "Match SGLang 0.5.14"): SM100/103 → trtllm_mla, SM90 → fa3, else triton;
+  // an older release without the default backend gets the next one it has, or its own choice.
+  return {backend: sglangDefault(cc, usable, flags), fp8Kv: false, warnings}
+}
+
+function sglangDefault(cc: Capability | null, usable: readonly MlaBackend[], flags: EngineFlags): string | null {
+  const preference = isBlackwellDc(cc) ? ['trtllm_mla', 'flashmla', 'triton'] : cc?.major === 9 ? ['fa3', 'triton'] : ['triton']
+  return preference.find((name) => usable.some((b) => b.name === name) && flags.accepts('--attention-backend', name)) ?? null
 }
 
 function normalizeBackend(engine: Engine, name: string): string {
@@ -134,10 +124,17 @@ function normalizeBackend(engine: Engine, name: string): string {
 }
 
 /** Attention for a dense distill: the engine's own choice, FlashInfer for SGLang on Jetson (engines.md §1.7). */
-export function chooseDenseAttention(engine: Engine, plan: PlanCore): AttentionChoice {
-  if (plan.attentionBackend) return {backend: normalizeBackend(engine, plan.attentionBackend), fp8Kv: plan.kvCacheDtype === 'fp8', warnings: []}
+export function chooseDenseAttention(engine: Engine, plan: PlanCore, flags: EngineFlags): AttentionChoice {
+  const fp8Kv = plan.kvCacheDtype === 'fp8'
   const jetson = jetsonKind(plan.gpu.computeCapability)
-  return {backend: engine === 'sglang' && jetson ? 'flashinfer' : null, fp8Kv: plan.kvCacheDtype === 'fp8', warnings: []}
+  const wanted = plan.attentionBackend ? normalizeBackend(engine, plan.attentionBackend) : engine === 'sglang' && jetson ? 'flashinfer' : null
+  // The plan's backend is the engine's own default on this GPU (profiles/engines): name it only where the release
+  // has it (SGLang's choices; vLLM's enum from 0.13), else leave the choice to the engine as that release makes it.
+  const known = flags.option('--attention-backend')
+    ? flags.accepts('--attention-backend', wanted ?? '')
+    : engine === 'vllm' && flags.has('attention-backend-env') && VLLM_DENSE_ENV_BACKENDS.includes(wanted ?? '')
+  if (!wanted || !known) return {backend: null, fp8Kv, warnings: []}
+  return {backend: wanted, fp8Kv, warnings: []}
 }
 
 /** The tokens of a typical request when sizing batches: reasoning answers run long, prompts are short. */

@@ -3,6 +3,7 @@
  */
 import type {NodeCommand} from '../planner/plan.schema.js'
 import {type BuildContext, DEEPSEEK_SAMPLING, str} from './common.js'
+import {REASONING_PARSER} from './semantics.js'
 import {envRef} from './shell.js'
 
 export const VLLM_ENTRY = ['vllm', 'serve'] as const
@@ -22,8 +23,9 @@ export function vllmArgs(ctx: BuildContext): {argv: string[]; env: Record<string
   const passEnv: string[] = []
 
   if (checkpoint.trustRemoteCode) argv.push('--trust-remote-code')
-  if (flags.has('enable-reasoning')) argv.push('--enable-reasoning')
-  if (flags.has('reasoning-parser')) argv.push('--reasoning-parser', 'deepseek_r1')
+  // 0.7.x-0.8.x need --enable-reasoning beside the parser; it is a deprecated no-op in 0.9 and gone in 0.10.
+  if (flags.current('--enable-reasoning')) argv.push('--enable-reasoning')
+  if (flags.accepts('--reasoning-parser', REASONING_PARSER.vllm.name)) argv.push('--reasoning-parser', REASONING_PARSER.vllm.name)
   if (plan.dtype === 'half') argv.push('--dtype', 'half')
   const quantization = checkpoint.engineQuantization.vllm
   if (quantization) argv.push('--quantization', quantization)
@@ -32,18 +34,20 @@ export function vllmArgs(ctx: BuildContext): {argv: string[]; env: Record<string
   argv.push('--tensor-parallel-size', str(plan.tensorParallel))
   if (plan.pipelineParallel > 1) argv.push('--pipeline-parallel-size', str(plan.pipelineParallel))
   if (plan.dataParallel > 1) argv.push('--data-parallel-size', str(plan.dataParallel))
-  if (plan.expertParallel > 1 && flags.has('enable-expert-parallel')) argv.push('--enable-expert-parallel')
+  if (plan.expertParallel > 1 && flags.current('--enable-expert-parallel')) argv.push('--enable-expert-parallel')
 
   // Attention and KV cache.
   if (attention.backend) {
-    if (flags.has('attention-backend-flag')) argv.push('--attention-backend', attention.backend)
-    else env.VLLM_ATTENTION_BACKEND = attention.backend
+    // --attention-backend from 0.13; before it only the environment variable, which 0.15 and later ignore.
+    if (flags.option('--attention-backend')) argv.push('--attention-backend', attention.backend)
+    else if (flags.has('attention-backend-env')) env.VLLM_ATTENTION_BACKEND = attention.backend
   }
 
   if (attention.fp8Kv) argv.push('--kv-cache-dtype', 'fp8')
 
   if (ctx.mtp) {
-    if (flags.has('speculative-config-json')) {
+    // The JSON --speculative-config from 0.8.3 (a plain string in 0.8.2); the flat flags up to 0.8.2.
+    if (flags.option('--speculative-config')?.type === 'json') {
       const method = flags.has('mtp-method-name') ? 'mtp' : 'deepseek_mtp'
       argv.push('--speculative-config', JSON.stringify({method, num_speculative_tokens: 1}))
     } else {
@@ -57,11 +61,11 @@ export function vllmArgs(ctx: BuildContext): {argv: string[]; env: Record<string
   argv.push('--max-num-seqs', str(sizes.maxRunningPerRank))
   argv.push('--max-num-batched-tokens', str(Math.max(sizes.prefillChunk, sizes.maxRunningPerRank)))
   // Without chunked prefill V0 refuses a batch budget below --max-model-len.
-  if (flags.has('v0-chunked-prefill')) argv.push('--enable-chunked-prefill')
-  if (flags.has('max-cudagraph-capture-size')) argv.push('--max-cudagraph-capture-size', str(sizes.cudaGraphMaxBs))
+  if (flags.has('v0-engine') && flags.current('--enable-chunked-prefill')) argv.push('--enable-chunked-prefill')
+  if (flags.current('--max-cudagraph-capture-size')) argv.push('--max-cudagraph-capture-size', str(sizes.cudaGraphMaxBs))
 
   // DeepSeek's sampling as the server default, so a client that sends nothing gets temperature 0.6, top-p 0.95.
-  if (flags.has('override-generation-config')) argv.push('--override-generation-config', JSON.stringify(DEEPSEEK_SAMPLING))
+  if (flags.current('--override-generation-config')) argv.push('--override-generation-config', JSON.stringify(DEEPSEEK_SAMPLING))
 
   // Recipe environment (vllm-project/recipes DeepSeek-R1.yaml): FlashInfer MoE kernels for FP8 on Hopper and
   // Blackwell, FP4 on Blackwell. Never VLLM_USE_V1.
@@ -92,7 +96,7 @@ export function vllmNodes(ctx: BuildContext, base: string[], env: Record<string,
   const perReplica = plan.tensorParallel * plan.pipelineParallel
   const local = Math.floor(plan.gpusPerNode / perReplica)
   const nodes: NodeCommand[] = []
-  if (plan.dataParallel > 1 && local >= 1 && plan.gpusPerNode % perReplica === 0 && ctx.flags.has('multi-node-dp')) {
+  if (plan.dataParallel > 1 && local >= 1 && plan.gpusPerNode % perReplica === 0 && ctx.flags.has('multi-node-dp') && ctx.flags.current('--data-parallel-size-local')) {
     const rpcPort = options.distInitPort ?? VLLM_DP_RPC_PORT
     const common = ['--data-parallel-size-local', str(local), '--data-parallel-address', ctx.headAddress, '--data-parallel-rpc-port', str(rpcPort)]
     for (let rank = 0; rank < plan.nodes; rank++) {
@@ -103,7 +107,7 @@ export function vllmNodes(ctx: BuildContext, base: string[], env: Record<string,
     return nodes
   }
 
-  const rayDp = plan.dataParallel > 1 && ctx.flags.has('dp-backend-ray')
+  const rayDp = plan.dataParallel > 1 && ctx.flags.has('multi-node-dp') && ctx.flags.current('--data-parallel-backend')
   if (plan.dataParallel > 1) {
     ctx.warnings.push(
       rayDp

@@ -13,6 +13,8 @@
  *   DP 8 on 8 GPUs (the attention TP of one DP rank is TP / DP).
  */
 import type {Goal, KvCacheDtypeRequest, Quantization} from '../constants.js'
+import {checkpointSupportReason, layoutSupportReasons} from '../engines/layout-support.js'
+import {R1Error} from '../errors.js'
 import type {Checkpoint, EngineProfile, ModelProfile} from '../profiles/catalog.js'
 import {checkCompatibility} from './compat.js'
 import {batchSizes} from '../engines/tuning.js'
@@ -70,14 +72,27 @@ export function layoutGpus(engine: EngineProfile['id'], layout: Layout): number 
 
 export function searchCandidates(input: SearchInput): Candidate[] {
   const out: Candidate[] = []
+  // What the engine release cannot express at all (a missing flag or value): not a candidate (engines/layout-support.ts).
+  const unsupported: string[] = []
   for (const model of input.models) {
     const checkpoints = model.checkpoints.filter(
       (c) => (!input.quantization || c.quantization === input.quantization) && (!input.checkpointId || c.id === input.checkpointId),
     )
     if (checkpoints.length === 0) continue
     for (const engine of input.engines) {
-      const layouts = enumerateLayouts(model, engine.id, input.hardware, input.pins ?? {})
+      const version = input.engineVersion ?? engine.defaultVersion
+      const layouts = enumerateLayouts(model, engine.id, input.hardware, input.pins ?? {}).filter((l) => {
+        const reasons = layoutSupportReasons(engine.id, version, l)
+        unsupported.push(...reasons)
+        return reasons.length === 0
+      })
       for (const checkpoint of checkpoints) {
+        const reason = checkpointSupportReason(engine.id, version, checkpoint.engineQuantization[engine.id], checkpoint.repo)
+        if (reason) {
+          unsupported.push(reason)
+          continue
+        }
+
         const single = new Map<string, Candidate>()
         for (const layout of hopeful(model, checkpoint, layouts, input)) {
           // Busy GPUs: each replica's GPUs have their own free memory, so every layout is evaluated.
@@ -88,6 +103,10 @@ export function searchCandidates(input: SearchInput): Candidate[] {
         }
       }
     }
+  }
+
+  if (out.length === 0 && unsupported.length > 0) {
+    throw new R1Error('R1_USAGE', `nothing to plan: ${unsupported[0]}`, {suggestions: [...new Set(unsupported)].slice(1, 3).concat('Plan for a newer release with --engine-version, or drop the pins.')})
   }
 
   return out

@@ -13,8 +13,8 @@ import {GPUS, loadModels, makePlan} from './plans.js'
 const models = loadModels()
 const OPTIONS = {apiKeyEnv: 'R1_API_KEY', headAddress: '10.0.0.1', host: '0.0.0.0', port: 8000}
 
-// Deprecated aliases we still emit on purpose: the new spelling's first release is unknown (versions.ts).
-const ALLOWED_DEPRECATED = new Set(['--cuda-graph-max-bs'])
+// Nothing deprecated is emitted (the gate refuses it); the shared flag lists are a second, independent check.
+const ALLOWED_DEPRECATED = new Set<string>()
 
 describe('engine command matrix (default versions)', () => {
   it('covers every checkpoint of every model profile', () => {
@@ -70,46 +70,4 @@ describe('engine command matrix (default versions)', () => {
   }
 })
 
-/**
- * Older targets: nothing a version does not know. The sets come from renames.md (flags removed by a version, and
- * flags new after the ~v0.11 vLLM build / registered only from a given SGLang release).
- */
-describe('engine command matrix (older versions)', () => {
-  const VLLM_NEW_AFTER_V011 = ['--attention-backend', '--max-cudagraph-capture-size', '--all2all-backend', '--moe-backend', '--master-addr', '--nnodes', '--node-rank', '-ep', '-sc']
-  const VLLM_GONE_BY_V010 = ['--enable-reasoning', '--num-scheduler-steps']
-  const SGLANG_GONE = ['--enable-ep-moe', '--enable-deepep-moe', '--enable-flashinfer-mla', '--enable-flashmla', '--enable-flashinfer-trtllm-moe']
-  const cases: Array<{engine: 'sglang' | 'vllm'; version: string; forbidden: string[]; env?: string[]}> = [
-    {engine: 'vllm', forbidden: [...VLLM_NEW_AFTER_V011, '--speculative-config', '--enable-expert-parallel', '--data-parallel-size-local'], version: '0.7.3'},
-    {engine: 'vllm', forbidden: [...VLLM_NEW_AFTER_V011, '--override-generation-config', '--reasoning-parser', '--speculative-config', '--num-speculative-tokens'], version: '0.7.0'},
-    {engine: 'vllm', forbidden: [...VLLM_NEW_AFTER_V011, '--data-parallel-size-local', '--headless'], version: '0.8.5'},
-    {engine: 'vllm', forbidden: [...VLLM_NEW_AFTER_V011, ...VLLM_GONE_BY_V010], version: '0.10.1'},
-    {engine: 'vllm', forbidden: [...VLLM_NEW_AFTER_V011, ...VLLM_GONE_BY_V010, '--enable-chunked-prefill'], version: '0.11.0'},
-    {engine: 'vllm', forbidden: [...VLLM_GONE_BY_V010, '--cuda-graph-sizes', '--enable-chunked-prefill'], version: '0.20.1'},
-    {engine: 'sglang', forbidden: ['--ep-size', 'fa3', 'flashmla', 'trtllm_mla', 'cutlass_mla', '--enable-flashmla', '--sampling-defaults', '--preferred-sampling-params', '--cuda-graph-max-bs-decode'], version: '0.4.3'},
-    {engine: 'sglang', forbidden: ['--ep-size', '--sampling-defaults', '--cuda-graph-max-bs-decode', '--enable-flashmla'], version: '0.4.6.post1'},
-    {engine: 'sglang', forbidden: [...SGLANG_GONE, '--sampling-defaults', '--cuda-graph-max-bs-decode'], version: '0.5.0rc2'},
-    {engine: 'sglang', forbidden: [...SGLANG_GONE, '--cuda-graph-max-bs'], version: '0.5.15'},
-  ]
-
-  for (const {engine, version, forbidden} of cases) {
-    it(`${engine} ${version}: emits none of ${forbidden.length} flags it does not know, and never VLLM_USE_V1`, () => {
-      let checked = 0
-      for (const model of models)
-        for (const checkpoint of model.checkpoints)
-          for (const gpu of GPUS)
-            for (const goal of GOALS)
-              for (const nodes of [1, 2]) {
-                const plan = makePlan({checkpoint, engine, engineVersion: version, goal, gpu, kvFp8: true, model, nodes})
-                const {spec} = buildEngine({checkpoint, model, options: OPTIONS, plan})
-                for (const node of spec.nodes.length > 0 ? spec.nodes : [{argv: spec.argv, env: spec.env}]) {
-                  const bad = node.argv.filter((word) => forbidden.includes(word))
-                  expect(bad, `${checkpoint.id} ${gpu.label} ${goal} ${nodes}n: ${node.argv.join(' ')}`).toEqual([])
-                  expect(Object.keys(node.env)).not.toContain('VLLM_USE_V1')
-                  checked++
-                }
-              }
-
-      expect(checked).toBeGreaterThan(500)
-    })
-  }
-})
+// Older targets: test/core/engines/release-matrix.test.ts plans every release of the data through the real search and the gate.

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {compareVersions, parseVersion} from '../../../src/core/engines/version.js'
-import {engineFlagsFor} from '../../../src/core/engines/versions.js'
+import {engineFlagsFor, resolveRelease} from '../../../src/core/engines/versions.js'
+import type {R1Error} from '../../../src/core/errors.js'
 
 describe('parseVersion', () => {
   it.each([
@@ -35,7 +36,7 @@ describe('compareVersions', () => {
   })
 })
 
-describe('engineFlagsFor', () => {
+describe('engineFlagsFor: the release whose interface applies', () => {
   it('falls back to the default target with a warning for an unreadable version', () => {
     const flags = engineFlagsFor('vllm', 'nightly-abc')
     expect(flags.version).toBe('0.20.1')
@@ -43,26 +44,74 @@ describe('engineFlagsFor', () => {
     expect(engineFlagsFor('sglang', undefined)).toMatchObject({version: '0.5.14', warning: null})
   })
 
-  it('refuses a rule id that does not exist (a typo would silently drop a flag)', () => {
-    expect(() => engineFlagsFor('vllm', '0.20.1').has('enable-reasoningg')).toThrow('no vllm version rule "enable-reasoningg"')
+  it.each([
+    ['sglang', '0.5.6.post2', '0.5.6.post2', null],
+    ['vllm', '0.11.1', '0.11.1', null],
+    ['vllm', 'v0.11.2', '0.11.2', null],
+    ['vllm', '0.9.1.dev705+g01220ce89', '0.9.0.1', 'vllm 0.9.1.dev705+g01220ce89 is not a release r1 knows: building for 0.9.0.1, the nearest known release below it'],
+    ['vllm', '0.8.6', '0.8.5.post1', 'vllm 0.8.6 is not a release r1 knows: building for 0.8.5.post1, the nearest known release below it'],
+    ['vllm', '0.29.0', '0.21.0', "vllm 0.29.0 is newer than r1's engine data (0.7.3 to 0.21.0): building for 0.21.0, the newest release r1 knows"],
+    ['sglang', '0.5.0', '0.5.0rc2', 'sglang 0.5.0 is not a release r1 knows: building for 0.5.0rc2, the nearest known release below it'],
+  ] as const)('%s %s → %s', (engine, version, release, warning) => {
+    expect(resolveRelease(engine, version)).toEqual({release, warning})
+    expect(engineFlagsFor(engine, version).version).toBe(release)
+  })
+
+  it('refuses a version older than every release, with the supported range', () => {
+    const error = (() => {
+      try {
+        resolveRelease('vllm', '0.6.6')
+      } catch (error_) {
+        return error_ as R1Error
+      }
+    })()
+    expect(error).toMatchObject({code: 'R1_USAGE', message: 'vllm 0.6.6 is older than every release r1 knows (0.7.3 to 0.21.0): r1 supports vllm 0.7.3 to 0.21.0'})
+  })
+
+  it('refuses a semantic rule id that does not exist (a typo would silently drop a behaviour)', () => {
+    expect(() => engineFlagsFor('vllm', '0.20.1').has('multi-node-dpp')).toThrow('no vllm semantic rule "multi-node-dpp"')
+  })
+
+  // Floors that were inferred from PR dates and now come from each release's parser (shared/engine-cli).
+  it.each([
+    ['vllm', '0.8.5', '--enable-reasoning', true],
+    ['vllm', '0.9.0', '--enable-reasoning', false], // deprecated no-op 0.9.0-0.9.2
+    ['vllm', '0.10.0', '--enable-reasoning', false],
+    ['vllm', '0.12.0', '--attention-backend', false], // was inferred 0.12.0; the option is new in 0.13.0
+    ['vllm', '0.13.0', '--attention-backend', true],
+    ['vllm', '0.11.0', '--max-cudagraph-capture-size', false], // was inferred 0.12.0; new in 0.11.1
+    ['vllm', '0.11.1', '--max-cudagraph-capture-size', true],
+    ['vllm', '0.9.0.1', '--data-parallel-backend', false], // the Ray DP backend: was inferred 0.10.0; new in 0.9.1
+    ['vllm', '0.9.1', '--data-parallel-backend', true],
+    ['vllm', '0.8.2', '--data-parallel-size', false], // absent 0.8.0-0.8.2
+    ['vllm', '0.8.3', '--data-parallel-size', true],
+    ['sglang', '0.4.10.post1', '--enable-ep-moe', true],
+    ['sglang', '0.4.10.post2', '--enable-ep-moe', false], // deprecated; was inferred until 0.5.0
+    ['sglang', '0.5.13.post1', '--cuda-graph-max-bs-decode', false],
+    ['sglang', '0.5.14', '--cuda-graph-max-bs-decode', true], // was inferred 0.5.15
+    ['sglang', '0.5.14', '--cuda-graph-max-bs', false], // a deprecated alias from 0.5.14
+    ['sglang', '0.5.3', '--sampling-defaults', false],
+    ['sglang', '0.5.3.post1', '--sampling-defaults', true], // was inferred 0.5.4
+    ['sglang', '0.4.6.post4', '--preferred-sampling-params', false],
+    ['sglang', '0.4.6.post5', '--preferred-sampling-params', true], // was inferred 0.4.7
+  ] as const)('%s %s: %s current = %s', (engine, version, flag, expected) => {
+    expect(engineFlagsFor(engine, version).current(flag)).toBe(expected)
   })
 
   it.each([
-    ['vllm', '0.8.5', 'enable-reasoning', true],
-    ['vllm', '0.9.0', 'enable-reasoning', false],
-    ['vllm', '0.10.0', 'enable-reasoning', false],
-    ['vllm', '0.8.5', 'mtp-method-name', false],
-    ['vllm', '0.11.0', 'mtp-method-name', true],
-    ['vllm', '0.7.2', 'speculative-config-json', false],
-    ['sglang', '0.4.6.post1', 'enable-ep-moe', true],
-    ['sglang', '0.4.6.post1', 'ep-size', false],
-    ['sglang', '0.5.0rc2', 'ep-size', true],
-    ['sglang', '0.4.5', 'enable-flashmla', true],
-    ['sglang', '0.4.6', 'enable-flashmla', false],
-    ['sglang', '0.5.14', 'cuda-graph-max-bs-decode', false],
-    ['sglang', '0.5.15', 'cuda-graph-max-bs-decode', true],
-    ['sglang', '0.5.3', 'sampling-defaults', false],
-  ] as const)('%s %s: %s = %s', (engine, version, id, expected) => {
-    expect(engineFlagsFor(engine, version).has(id)).toBe(expected)
+    ['sglang', '0.4.10', '--attention-backend', 'trtllm_mla', false],
+    ['sglang', '0.4.10.post1', '--attention-backend', 'trtllm_mla', true],
+    ['sglang', '0.4.5.post1', '--attention-backend', 'flashmla', false],
+    ['sglang', '0.4.5.post2', '--attention-backend', 'flashmla', true],
+    ['sglang', '0.4.3.post2', '--reasoning-parser', 'deepseek-r1', false],
+    ['sglang', '0.4.3.post3', '--reasoning-parser', 'deepseek-r1', true],
+    ['sglang', '0.5.18', '--kv-cache-dtype', 'fp8', false],
+    ['sglang', '0.5.18', '--kv-cache-dtype', 'fp8_e4m3', true],
+    ['vllm', '0.7.3', '--reasoning-parser', 'deepseek_r1', true],
+    ['vllm', '0.10.0', '--reasoning-parser', 'deepseek-r1', false],
+    ['vllm', '0.13.0', '--attention-backend', 'flashmla', true], // an enum, matched case-insensitively
+    ['vllm', '0.13.0', '--attention-backend', 'NOT_A_BACKEND', false],
+  ] as const)('%s %s: %s %s accepted = %s', (engine, version, flag, value, expected) => {
+    expect(engineFlagsFor(engine, version).accepts(flag, value)).toBe(expected)
   })
 })
