@@ -52,7 +52,7 @@ ${EXIT_CODE_HELP}`
         fleetFile: flags['fleet-file'],
         goal: flags.goal as Goal,
         models: flags.models,
-        output: flags.output ? {force: flags.force, path: flags.output, render: (r) => renderReport(format, r, {tty: false})} : undefined,
+        output: flags.output !== undefined ? {force: flags.force, path: flags.output, render: (r) => renderReport(format, r, {tty: false})} : undefined,
       },
     )
     if (written) this.note(`Wrote ${written} (${format}, ${result.rows.length} rows).`)

@@ -1,18 +1,9 @@
 /** Files of chat/eval/bench: reading a dataset or a plan, writing eval's per-sample JSONL. */
 import {createWriteStream, existsSync} from 'node:fs'
-import {readFile} from 'node:fs/promises'
 
 import {R1Error} from '../core/errors.js'
 
-export async function readTextFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (error) {
-    const code = (error as {code?: string}).code
-    if (code === 'ENOENT') throw new R1Error('R1_FILE_NOT_FOUND', `file not found: ${path}`, {cause: error})
-    throw new R1Error('R1_IO', `cannot read ${path}: ${(error as Error).message}`, {cause: error})
-  }
-}
+export {readTextFile} from './files.js'
 
 export function fileExists(path: string): boolean {
   return existsSync(path)

@@ -1,4 +1,4 @@
-/** The disk side of serve: the Hugging Face cache, free space, /dev/shm, the plan file. */
+/** The disk side of serve: the Hugging Face cache, free space, /dev/shm. */
 import {existsSync, readdirSync, readFileSync, statfsSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
@@ -74,12 +74,3 @@ export function shmSizeBytes(path = '/dev/shm'): number | null {
   }
 }
 
-/** A text file, or null when it does not exist. Other errors throw. */
-export function readTextFile(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw error
-  }
-}

@@ -3,13 +3,19 @@
  * dist/catalog.json (scripts/build-catalog.mjs), so a run reads one prebuilt file; only user
  * profiles (--profiles DIR or R1_PROFILES) are validated at run time (STYLE.md §9).
  */
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {extname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {PROFILE_KINDS} from '../core/constants.js'
 import {R1Error} from '../core/errors.js'
 import type {Catalog, RawProfileFile} from '../core/profiles/catalog.js'
+import {quoteForeign} from '../core/text/sanitize.js'
+import {readTextFile} from './files.js'
+import {ioError} from './io-error.js'
+
+/** A profile is a small file: anything larger is not one. */
+const MAX_PROFILE_BYTES = 1 << 20
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..')
 export const BUILTIN_PROFILES_DIR = join(ROOT, 'profiles')
@@ -21,11 +27,7 @@ export async function loadCatalog(options: {profilesDir?: string} = {}): Promise
   const base = cached ?? (cached = await loadBuiltin())
   const dir = options.profilesDir
   if (!dir) return base
-  if (!existsSync(dir)) {
-    throw new R1Error('R1_FILE_NOT_FOUND', `profiles folder not found: ${dir}`, {
-      suggestions: ['Pass --profiles DIR (or R1_PROFILES) pointing at a folder with models/, gpus/ or engines/ inside.'],
-    })
-  }
+  requireFolder(dir)
 
   // zod is loaded only here, when there are user profiles to validate.
   const {buildCatalog} = await import('../core/profiles/catalog.schema.js')
@@ -38,16 +40,48 @@ async function loadBuiltin(): Promise<Catalog> {
   return buildCatalog({engines: [], gpus: [], models: []}, await readProfileFiles(BUILTIN_PROFILES_DIR))
 }
 
+const FOLDER_HINT = 'Pass --profiles DIR (or R1_PROFILES) pointing at a folder with models/, gpus/ or engines/ inside.'
+
+/** --profiles names a folder that exists; a file, or nothing, is refused with what to pass. */
+function requireFolder(dir: string): void {
+  let isDir: boolean
+  try {
+    isDir = statSync(dir).isDirectory()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new R1Error('R1_FILE_NOT_FOUND', `profiles folder not found: ${quoteForeign(dir)}`, {suggestions: [FOLDER_HINT]})
+    throw ioError('read the profiles folder', dir, error, [FOLDER_HINT])
+  }
+
+  if (!isDir) throw new R1Error('R1_USAGE', `--profiles must name a folder: ${quoteForeign(dir)} is a file`, {suggestions: [FOLDER_HINT]})
+}
+
 export async function readProfileFiles(dir: string): Promise<RawProfileFile[]> {
   const files: RawProfileFile[] = []
   for (const kind of PROFILE_KINDS) {
     const sub = join(dir, kind)
     if (!existsSync(sub)) continue
-    for (const name of readdirSync(sub).sort()) {
+    let names: string[]
+    try {
+      names = readdirSync(sub).sort()
+    } catch (error) {
+      throw ioError('read the profiles folder', sub, error)
+    }
+
+    for (const name of names) {
       const ext = extname(name).toLowerCase()
       if (!['.json', '.yaml', '.yml'].includes(ext)) continue
       const path = join(sub, name)
-      const text = readFileSync(path, 'utf8')
+      let text: string
+      try {
+        text = await readTextFile(path, {maxBytes: MAX_PROFILE_BYTES})
+      } catch (error) {
+        if (error instanceof R1Error && error.code !== 'R1_IO') {
+          throw new R1Error('R1_BAD_PROFILE', `${quoteForeign(path)}: ${error.message.replace(`${quoteForeign(path)} `, '')}`, {suggestions: [`Make ${quoteForeign(path)} a profile file, or move it out of the profiles folder.`]})
+        }
+
+        throw error
+      }
+
       files.push({data: await parseText(path, text, ext), kind, path})
     }
   }
@@ -61,8 +95,8 @@ async function parseText(path: string, text: string, ext: string): Promise<unkno
     const {parse} = await import('yaml')
     return parse(text)
   } catch (error) {
-    throw new R1Error('R1_BAD_PROFILE', `${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`, {
-      suggestions: [`Fix the syntax of ${path}.`],
+    throw new R1Error('R1_BAD_PROFILE', `${quoteForeign(path)}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${quoteForeign((error as Error).message)}`, {
+      suggestions: [`Fix the syntax of ${quoteForeign(path)}.`],
     })
   }
 }

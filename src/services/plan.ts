@@ -241,7 +241,7 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
   }
 
   let written: string | null = null
-  if (flags.out && plan.fits) {
+  if (flags.out !== undefined && plan.fits) {
     const file: PlanFile = {hardware: info, kind: 'r1-plan', plan, version: 1, ...(disaggregated?.recommended ? {disaggregated} : {})}
     written = deps.writeFile(flags.out, `${JSON.stringify(file, null, 2)}\n`, {force: flags.force})
   }

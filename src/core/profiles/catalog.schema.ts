@@ -33,7 +33,20 @@ export function parseProfile<K extends ProfileKind>(kind: K, path: string, data:
 
 /** Validate every file first, then merge: nothing loads half-way. User profiles replace built-ins with the same id. */
 export function buildCatalog(base: Catalog, files: readonly RawProfileFile[]): Catalog {
-  const parsed = files.map((f) => ({kind: f.kind, profile: parseProfile(f.kind, f.path, f.data) as {id: string}}))
+  const parsed = files.map((f) => ({kind: f.kind, path: f.path, profile: parseProfile(f.kind, f.path, f.data) as {id: string}}))
+  const seen = new Map<string, string>()
+  for (const {kind, path, profile} of parsed) {
+    const key = `${kind}/${profile.id}`
+    const first = seen.get(key)
+    if (first !== undefined) {
+      throw new R1Error('R1_BAD_PROFILE', `two ${kind} profiles have the id ${profile.id}: ${first} and ${path}`, {
+        suggestions: [`Give one of them another id, or remove one (a user profile with a built-in id replaces the built-in).`],
+      })
+    }
+
+    seen.set(key, path)
+  }
+
   const out: Catalog = {engines: [...base.engines], gpus: [...base.gpus], models: [...base.models]}
   for (const {kind, profile} of parsed) {
     const list = out[kind] as Array<{id: string}>

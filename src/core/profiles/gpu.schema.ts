@@ -1,6 +1,7 @@
 import {z} from 'zod'
 
 import {Architecture} from '../detect/detect.schema.js'
+import {LIMITS, numIn} from './bounds.schema.js'
 
 /** One GPU of the catalog (profiles/gpus/*.json). Users add their own with --profiles DIR. */
 export const GpuProfile = z
@@ -11,15 +12,15 @@ export const GpuProfile = z
     aliases: z.array(z.string()).default([]).describe('names people type: "h200", "h200-sxm"'),
     architecture: Architecture,
     computeCapability: z.string().regex(/^\d+\.\d+$/),
-    memoryGB: z.number().positive().describe('marketing size'),
-    memoryMiB: z.number().positive().nullable().describe('memory.total as nvidia-smi prints it; null on unified-memory parts'),
+    memoryGB: numIn(0, LIMITS.gpuMemoryGB, {above: true}).describe('marketing size'),
+    memoryMiB: numIn(0, LIMITS.gpuMemoryMiB, {above: true}).nullable().describe('memory.total as nvidia-smi prints it; null on unified-memory parts'),
     cudaTotalBytes: z
       .number()
       .positive()
       .nullable()
       .describe('torch.cuda.mem_get_info()[1] / cudaMemGetInfo total; null when not measured (derived from memoryMiB)'),
-    bandwidthGBs: z.number().positive(),
-    denseBf16Tflops: z.number().nullable().describe('dense tensor-core BF16 (FP16 where no BF16) TFLOPS'),
+    bandwidthGBs: numIn(0, 1e6, {above: true}),
+    denseBf16Tflops: numIn(0, 1e7).nullable().describe('dense tensor-core BF16 (FP16 where no BF16) TFLOPS'),
     bf16: z.boolean(),
     fp8: z.boolean(),
     fp4: z.boolean(),

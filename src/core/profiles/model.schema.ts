@@ -1,6 +1,7 @@
 import {z} from 'zod'
 
 import {QUANTIZATIONS} from '../constants.js'
+import {intIn, LIMITS, numIn} from './bounds.schema.js'
 
 /** User-facing checkpoint families (--quantization). */
 export const Quantization = z.enum(QUANTIZATIONS)
@@ -9,23 +10,23 @@ export const Quantization = z.enum(QUANTIZATIONS)
 export const MlaMoeArchitecture = z
   .object({
     kind: z.literal('mla-moe'),
-    numLayers: z.number().int().positive(),
-    firstKDenseReplace: z.number().int().nonnegative(),
-    hiddenSize: z.number().int().positive(),
-    intermediateSize: z.number().int().positive(),
-    moeIntermediateSize: z.number().int().positive(),
-    numRoutedExperts: z.number().int().positive(),
-    numExpertsPerToken: z.number().int().positive(),
-    numSharedExperts: z.number().int().nonnegative(),
-    numAttentionHeads: z.number().int().positive(),
-    qLoraRank: z.number().int().positive(),
-    kvLoraRank: z.number().int().positive(),
-    qkRopeHeadDim: z.number().int().positive(),
-    qkNopeHeadDim: z.number().int().positive(),
-    vHeadDim: z.number().int().positive(),
-    vocabSize: z.number().int().positive(),
-    maxPositionEmbeddings: z.number().int().positive(),
-    numNextnPredictLayers: z.number().int().nonnegative(),
+    numLayers: intIn(1, LIMITS.layers),
+    firstKDenseReplace: intIn(0, LIMITS.layers),
+    hiddenSize: intIn(1, LIMITS.width),
+    intermediateSize: intIn(1, LIMITS.width),
+    moeIntermediateSize: intIn(1, LIMITS.width),
+    numRoutedExperts: intIn(1, LIMITS.experts),
+    numExpertsPerToken: intIn(1, LIMITS.experts),
+    numSharedExperts: intIn(0, LIMITS.experts),
+    numAttentionHeads: intIn(1, LIMITS.heads),
+    qLoraRank: intIn(1, LIMITS.width),
+    kvLoraRank: intIn(1, LIMITS.width),
+    qkRopeHeadDim: intIn(1, LIMITS.width),
+    qkNopeHeadDim: intIn(1, LIMITS.width),
+    vHeadDim: intIn(1, LIMITS.width),
+    vocabSize: intIn(1, LIMITS.vocab),
+    maxPositionEmbeddings: intIn(1, LIMITS.context),
+    numNextnPredictLayers: intIn(0, 64),
     tieWordEmbeddings: z.boolean(),
     /** DeepSeek-V3.2's sparse attention caches an FP8 indexer key (+ scale) per token and layer beside the latent. */
     indexerCacheBytesPerLayer: z.number().int().nonnegative().optional(),
@@ -37,14 +38,14 @@ export const GqaDenseArchitecture = z
   .object({
     kind: z.literal('gqa-dense'),
     family: z.enum(['qwen2', 'qwen3', 'llama']),
-    numLayers: z.number().int().positive(),
-    hiddenSize: z.number().int().positive(),
-    intermediateSize: z.number().int().positive(),
-    numAttentionHeads: z.number().int().positive(),
-    numKeyValueHeads: z.number().int().positive(),
-    headDim: z.number().int().positive(),
-    vocabSize: z.number().int().positive(),
-    maxPositionEmbeddings: z.number().int().positive(),
+    numLayers: intIn(1, LIMITS.layers),
+    hiddenSize: intIn(1, LIMITS.width),
+    intermediateSize: intIn(1, LIMITS.width),
+    numAttentionHeads: intIn(1, LIMITS.heads),
+    numKeyValueHeads: intIn(1, LIMITS.heads),
+    headDim: intIn(1, LIMITS.width),
+    vocabSize: intIn(1, LIMITS.vocab),
+    maxPositionEmbeddings: intIn(1, LIMITS.context),
     qkvBias: z.boolean(),
     tieWordEmbeddings: z.boolean(),
   })
@@ -85,7 +86,7 @@ export const Checkpoint = z
     scheme: QuantScheme,
     /** What the engines call it (null = detected from the checkpoint's config, no flag). */
     engineQuantization: z.object({sglang: z.string().nullable(), vllm: z.string().nullable()}).strict(),
-    diskBytes: z.number().positive().describe('published size of the repository files'),
+    diskBytes: numIn(0, LIMITS.diskBytes, {above: true}).describe('published size of the repository files'),
     includesMtp: z.boolean().default(false).describe('the MTP layer is stored in the files'),
     gated: z.boolean(),
     trustRemoteCode: z.boolean(),
@@ -102,12 +103,12 @@ export const ModelProfile = z
     displayName: z.string(),
     family: z.enum(['r1', 'distill']),
     /** Larger is stronger; the recommendation prefers the strongest model that serves the context. */
-    strength: z.number().int(),
+    strength: intIn(-1_000_000, 1_000_000),
     baseModel: z.string().nullable(),
     aliases: z.array(z.string()).default([]),
-    advertisedContext: z.number().int().positive(),
+    advertisedContext: intIn(1, LIMITS.context),
     architecture: ModelArchitecture,
-    activeParams: z.number().positive().nullable().describe('published, for cross-checks only'),
+    activeParams: numIn(0, LIMITS.params, {above: true}).nullable().describe('published, for cross-checks only'),
     checkpoints: z.array(Checkpoint).min(1),
     sources: z.array(z.string()),
   })

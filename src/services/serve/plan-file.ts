@@ -1,10 +1,20 @@
 /** `--plan FILE`: the file `r1 plan --out` writes, validated (zod loaded here only). */
 import {R1Error} from '../../core/errors.js'
 import type {PlanConfig} from '../../core/planner/plan.schema.js'
-import {readTextFile} from '../../io/disk.js'
+import {readTextFile} from '../../io/files.js'
 
 /** Reads --plan FILE from disk. */
-export const readPlanFromDisk = (path: string): Promise<PlanConfig> => readPlanFile(path, readTextFile)
+export async function readPlanFromDisk(path: string): Promise<PlanConfig> {
+  let text: string | null
+  try {
+    text = await readTextFile(path)
+  } catch (error) {
+    if (!(error instanceof R1Error) || error.code !== 'R1_FILE_NOT_FOUND') throw error
+    text = null
+  }
+
+  return readPlanFile(path, () => text)
+}
 
 export async function readPlanFile(path: string, read: (path: string) => string | null): Promise<PlanConfig> {
   const text = read(path)
