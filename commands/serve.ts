@@ -5,8 +5,8 @@ import {EXIT_CODE_HELP} from '../src/cli/exit-codes.js'
 import {planFlags, toPlanFlags} from '../src/cli/flags.js'
 import {cliContext} from '../src/cli/run-context.js'
 import {R1Error} from '../src/core/errors.js'
-import type {ServeResult} from '../src/core/serve/serve.schema.js'
-import {serveFromFlags} from '../src/services/serve.js'
+import type {ServeResult, StopResult} from '../src/core/serve/serve.schema.js'
+import {serveFromFlags, stopFromFlags} from '../src/services/serve.js'
 
 export default class Serve extends R1Command {
   static override summary = 'Start the planned server: preflight, launch, watch the engine come up, stop it cleanly.'
@@ -31,11 +31,18 @@ ${EXIT_CODE_HELP}`
     'stop-timeout': Flags.string({default: '30s', description: 'After Ctrl-C/SIGTERM, wait this long for the engine before SIGKILL.', helpGroup: 'SERVE'}),
     yes: Flags.boolean({char: 'y', description: 'Start without asking (a download of the weights, a plan choice).', helpGroup: 'SERVE'}),
     'dry-run': Flags.boolean({description: 'Print the exact argv and environment (per node) and exit 0.', helpGroup: 'SERVE'}),
+    stop: Flags.boolean({description: 'Stop every engine r1 serve started on this machine, also one left running by an r1 that was killed, and exit.', helpGroup: 'SERVE'}),
   }
 
-  async run(): Promise<ServeResult> {
+  async run(): Promise<ServeResult | StopResult> {
     const {flags} = await this.parse(Serve)
     const json = this.jsonEnabled()
+    if (flags.stop) {
+      const stopped = await stopFromFlags(cliContext(flags.verbose), flags, {warn: (message) => this.addWarning(message)})
+      if (!json) this.log((await import('../src/cli/render/serve.js')).stopText(stopped))
+      return stopped
+    }
+
     const render = await import('../src/cli/render/serve.js')
     const status = render.createStatusLine(process.stderr, Boolean(process.stderr.isTTY) && !json && process.env.CI === undefined)
     const say = (text: string) => (json ? undefined : status.print(text))

@@ -17,7 +17,7 @@ export const RESULT_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {
   'profiles-list': async () => (await import('../core/profiles/results.schema.js')).ProfilesListResult,
   'profiles-show': async () => (await import('../core/profiles/results.schema.js')).ProfilesShowResult,
   report: async () => (await import('../core/report/report.schema.js')).ReportResult,
-  serve: async () => (await import('../core/serve/serve.schema.js')).ServeResult,
+  serve: async () => (await import('../core/serve/serve.schema.js')).ServeCommandResult,
 }
 
 export const FILE_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {

@@ -1,11 +1,18 @@
 /**
- * The one door for child processes (STYLE.md §6): the only module that imports execa.
- * Argv arrays only, never a shell string.
+ * The one door for child processes (STYLE.md §6). Argv arrays only, never a shell string.
+ *
+ * Every child has a deadline and is r1's to stop, with everything it starts: each one carries a marker in its
+ * environment (R1_OWNER, inherited by its own children), so the whole tree is found by /proc (parent pids, and
+ * the marker for those that called setsid or lost their parent) and stopped, not only the process group.
+ * A child's exit is noticed when the child exits, not when its pipes close: a descendant that keeps stdout
+ * open does not make r1 wait. Built on node:child_process rather than execa, whose promise settles only once
+ * the pipes close.
  */
-import {createInterface} from 'node:readline'
+import {type ChildProcess, spawn as spawnChild} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import type {Readable} from 'node:stream'
 
-// execa costs ~0.1 s to import: it is loaded on the first child process, not at start-up (STYLE.md §9).
-const loadExeca = async () => (await import('execa')).execa
+import {descendants, OWNER_ENV, type ProcInfo, procInfo, processesWithMarker, signalAll} from './proc-tree.js'
 
 export interface CaptureResult {
   stdout: string
@@ -15,30 +22,47 @@ export interface CaptureResult {
   /** The command is not on PATH (ENOENT) or not executable (EACCES). */
   notFound: boolean
   timedOut: boolean
+  /** Output past the limit was dropped (the process still ran to its end). */
+  truncated?: boolean
 }
 
 export interface CaptureOptions {
   env?: Record<string, string | undefined>
   input?: string
+  /** The deadline; every capture has one (default 60 s). */
   timeoutMs?: number
   cwd?: string
+  /** Output kept per stream (default 32 MiB); the rest is read and dropped. */
+  maxBytes?: number
 }
 
 export interface SpawnOptions {
   env?: Record<string, string | undefined>
   cwd?: string
-  /** Called once per line of output as it arrives (never buffered whole). */
+  /** Called once per line of output as it arrives (never buffered whole; a line is cut at 64 KiB). */
   onLine?: (stream: 'stdout' | 'stderr', line: string) => void
   /** What --verbose shows instead of the argv, when the argv carries a secret filled in at launch. */
   logArgs?: readonly string[]
 }
 
+export interface ExitInfo {
+  exitCode: number | null
+  signal: string | null
+  notFound: boolean
+}
+
 export interface SpawnedProcess {
   pid: number
-  /** Resolves when the process exits (never rejects). */
-  exited: Promise<{exitCode: number | null; signal: string | null; notFound: boolean}>
-  /** Signal the whole process group (the engine and every worker it forked). */
-  killGroup(signal: NodeJS.Signals): void
+  /** The marker its tree carries in the environment (R1_OWNER=owner): how a later r1 finds an orphaned tree. */
+  owner: string
+  /** Resolves when the process itself exits, even while descendants hold its pipes (never rejects). */
+  exited: Promise<ExitInfo>
+  /** Signal the whole tree: the process group, every descendant (setsid ones too) and every process with the marker. */
+  killTree(signal: NodeJS.Signals): void
+  /** The processes of the tree still alive (the leader included while it runs). */
+  alive(): ProcInfo[]
+  /** Stop reading the pipes (once the tree is gone, or given up on). */
+  closeOutput(): void
 }
 
 export interface Runner {
@@ -51,88 +75,255 @@ export interface RunnerOptions {
   log?: (line: string) => void
 }
 
+export const DEFAULT_CAPTURE_TIMEOUT_MS = 60_000
+const MAX_CAPTURE_BYTES = 32 * 2 ** 20
+const MAX_LINE = 64 * 1024
+/** After a child exits, how long its pipes may take to drain before r1 stops reading them. */
+const DRAIN_MS = 250
+
+const newOwner = () => `${process.pid}-${randomBytes(6).toString('hex')}`
+
 export function createRunner(options: RunnerOptions = {}): Runner {
   const log = options.log
   return {
-    async capture(command, args, opts = {}) {
+    capture(command, args, opts = {}) {
       log?.(`$ ${[command, ...args].join(' ')}`)
-      const execa = await loadExeca()
-      const result = await execa(command, [...args], {
-        cwd: opts.cwd,
-        env: opts.env,
-        extendEnv: true,
-        input: opts.input,
-        reject: false,
-        stripFinalNewline: false,
-        timeout: opts.timeoutMs,
-      })
-      const code = (result as {code?: string}).code
-      const notFound = result.failed && (code === 'ENOENT' || code === 'EACCES') && result.exitCode === undefined
-      return {
-        exitCode: result.exitCode ?? null,
-        notFound,
-        stderr: String(result.stderr ?? ''),
-        stdout: String(result.stdout ?? ''),
-        timedOut: Boolean(result.timedOut),
-      }
+      return capture(command, args, opts)
     },
 
     async spawn(command, args, opts = {}) {
       log?.(`$ ${[command, ...(opts.logArgs ?? args)].join(' ')}`)
-      const execa = await loadExeca()
-      // Its own process group (detached), so that a signal reaches the engine and every worker it forks,
-      // and so that the terminal's Ctrl-C comes to r1 first: r1 decides how to stop it.
-      const child = execa(command, [...args], {
-        buffer: false,
-        cwd: opts.cwd,
-        detached: true,
-        env: opts.env,
-        extendEnv: true,
-        reject: false,
-        stdin: 'ignore',
-      })
-      for (const stream of ['stdout', 'stderr'] as const) {
-        const readable = child[stream]
-        if (!readable) continue
-        if (opts.onLine) {
-          const rl = createInterface({crlfDelay: Number.POSITIVE_INFINITY, input: readable})
-          rl.on('line', (line) => opts.onLine?.(stream, line))
-        } else {
-          readable.resume()
-        }
-      }
-
-      const pid = child.pid ?? -1
-      let running = pid > 0
-      const killGroup = (signal: NodeJS.Signals) => {
-        if (pid <= 0) return
-        try {
-          process.kill(-pid, signal)
-        } catch {
-          try {
-            if (running) process.kill(pid, signal)
-          } catch {
-            // already gone
-          }
-        }
-      }
-
-      // Whatever happens to r1 (an uncaught error, process.exit), the engine's group does not outlive it.
-      const onExit = () => killGroup('SIGKILL')
-      if (running) process.once('exit', onExit)
-      const exited = child.then(
-        (r) => ({
-          exitCode: r.exitCode ?? null,
-          notFound: r.failed && ((r as {code?: string}).code === 'ENOENT' || (r as {code?: string}).code === 'EACCES'),
-          signal: r.signal ?? null,
-        }),
-        () => ({exitCode: null, notFound: false, signal: null}),
-      )
-      // The hook stays after the leader exits: workers it forked may still hold the group.
-      void exited.then(() => {
-        running = false
-      })
-      return {exited, killGroup, pid}
+      return spawnTree(command, args, opts)
     },
+  }
+}
+
+function childEnv(env: Record<string, string | undefined> | undefined, owner: string): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {...process.env}
+  for (const [k, v] of Object.entries(env ?? {})) {
+    if (v === undefined) delete out[k]
+    else out[k] = v
+  }
+
+  out[OWNER_ENV] = owner
+  return out
+}
+
+const isNotFound = (error: unknown) => ['ENOENT', 'EACCES'].includes((error as NodeJS.ErrnoException)?.code ?? '')
+
+function capture(command: string, args: readonly string[], opts: CaptureOptions): Promise<CaptureResult> {
+  const owner = newOwner()
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_CAPTURE_TIMEOUT_MS
+  const maxBytes = opts.maxBytes ?? MAX_CAPTURE_BYTES
+  return new Promise((resolve) => {
+    let child: ChildProcess
+    try {
+      child = spawnChild(command, [...args], {cwd: opts.cwd, env: childEnv(opts.env, owner), stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']})
+    } catch (error) {
+      resolve({exitCode: null, notFound: isNotFound(error), stderr: String((error as Error).message), stdout: '', timedOut: false})
+      return
+    }
+
+    const out = collector(child.stdout, maxBytes)
+    const err = collector(child.stderr, maxBytes)
+    let exit: {code: number | null; signal: string | null} | null = null
+    let timedOut = false
+    let notFound = false
+    let settled = false
+    const tree = () => [...(child.pid ? [{pid: child.pid}] : []), ...(child.pid ? descendants([child.pid]) : []), ...processesWithMarker(owner)]
+    const onR1Exit = () => signalAll(tree(), 'SIGKILL')
+    process.once('exit', onR1Exit)
+
+    const settle = () => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      clearTimeout(drain)
+      process.off('exit', onR1Exit)
+      // Whatever is left of the tree (a daemon that kept the pipes) goes with the capture.
+      signalAll(processesWithMarker(owner), 'SIGKILL')
+      out.stop()
+      err.stop()
+      resolve({
+        exitCode: timedOut ? null : (exit?.code ?? null),
+        notFound,
+        stderr: err.text(),
+        stdout: out.text(),
+        timedOut,
+        ...(out.truncated || err.truncated ? {truncated: true} : {}),
+      })
+    }
+
+    let drain: NodeJS.Timeout | undefined
+    const timer = setTimeout(() => {
+      timedOut = true
+      signalAll(tree(), 'SIGKILL')
+      // The SIGKILLed child exits at once; its pipes may stay held by what it started: do not wait for them.
+      drain = setTimeout(settle, DRAIN_MS)
+    }, timeoutMs)
+
+    child.once('error', (error) => {
+      notFound = isNotFound(error)
+      if (!exit) exit = {code: null, signal: null}
+      settle()
+    })
+    child.once('exit', (code, signal) => {
+      exit = {code, signal}
+      drain ??= setTimeout(settle, DRAIN_MS)
+    })
+    child.once('close', () => settle())
+    if (opts.input !== undefined && child.stdin) {
+      child.stdin.on('error', () => {})
+      child.stdin.end(opts.input)
+    }
+  })
+}
+
+/** Keeps up to `max` bytes of a stream, reads and drops the rest. */
+function collector(stream: Readable | null, max: number) {
+  const chunks: Buffer[] = []
+  let size = 0
+  let truncated = false
+  stream?.on('data', (chunk: Buffer) => {
+    if (size >= max) {
+      truncated = true
+      return
+    }
+
+    const keep = chunk.length > max - size ? chunk.subarray(0, max - size) : chunk
+    if (keep.length < chunk.length) truncated = true
+    chunks.push(keep)
+    size += keep.length
+  })
+  stream?.on('error', () => {})
+  return {
+    stop: () => stream?.destroy(),
+    text: () => Buffer.concat(chunks).toString('utf8'),
+    get truncated() {
+      return truncated
+    },
+  }
+}
+
+/** Splits a stream into lines without holding more than MAX_LINE of one (a longer line is cut and marked). */
+function readLines(stream: Readable | null, onLine: (line: string) => void): void {
+  if (!stream) return
+  let partial = ''
+  let dropping = false
+  stream.setEncoding('utf8')
+  stream.on('data', (chunk: string) => {
+    let start = 0
+    for (;;) {
+      const nl = chunk.indexOf('\n', start)
+      if (nl === -1) break
+      const piece = chunk.slice(start, nl)
+      if (!dropping) onLine(stripCr(partial + piece))
+      partial = ''
+      dropping = false
+      start = nl + 1
+    }
+
+    if (dropping) return
+    partial += chunk.slice(start)
+    if (partial.length > MAX_LINE) {
+      onLine(`${partial.slice(0, MAX_LINE)}… (line cut at ${MAX_LINE / 1024} KiB)`)
+      partial = ''
+      dropping = true
+    }
+  })
+  stream.on('end', () => {
+    if (partial && !dropping) onLine(stripCr(partial))
+    partial = ''
+  })
+  stream.on('error', () => {})
+}
+
+const stripCr = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line)
+
+async function spawnTree(command: string, args: readonly string[], opts: SpawnOptions): Promise<SpawnedProcess> {
+  const owner = newOwner()
+  // Its own process group (detached), so that the terminal's Ctrl-C comes to r1 first: r1 decides how to stop it.
+  let child: ChildProcess
+  let spawnError: unknown = null
+  try {
+    child = spawnChild(command, [...args], {cwd: opts.cwd, detached: true, env: childEnv(opts.env, owner), stdio: ['ignore', 'pipe', 'pipe']})
+  } catch (error) {
+    spawnError = error
+    child = null as unknown as ChildProcess
+  }
+
+  if (!child) {
+    return {alive: () => [], closeOutput() {}, exited: Promise.resolve({exitCode: null, notFound: isNotFound(spawnError), signal: null}), killTree() {}, owner, pid: -1}
+  }
+
+  for (const name of ['stdout', 'stderr'] as const) {
+    const stream = child[name]
+    if (opts.onLine) readLines(stream, (line) => opts.onLine?.(name, line))
+    else stream?.resume()
+  }
+
+  const pid = child.pid ?? -1
+  const leader = pid > 0 ? procInfo(pid) : null
+  let running = pid > 0
+  // Everyone seen in the tree, by pid and start time: a worker whose parent exits is still known.
+  const known = new Map<number, number>()
+  const sample = () => {
+    if (pid <= 0) return
+    for (const p of descendants([pid, ...known.keys()])) known.set(p.pid, p.startTime)
+  }
+
+  const alive = (): ProcInfo[] => {
+    sample()
+    const out = new Map<number, ProcInfo>()
+    if (running && leader) out.set(pid, leader)
+    for (const [p, startTime] of known) {
+      const info = procInfo(p)
+      if (info && info.state !== 'Z' && info.startTime === startTime) out.set(p, info)
+    }
+
+    for (const info of processesWithMarker(owner)) out.set(info.pid, info)
+    return [...out.values()]
+  }
+
+  const killTree = (signal: NodeJS.Signals) => {
+    if (pid <= 0) return
+    try {
+      process.kill(-pid, signal)
+    } catch {
+      // the group is gone (every member left it or exited)
+    }
+
+    signalAll(alive(), signal)
+  }
+
+  const poll = setInterval(sample, 500)
+  poll.unref()
+  // Whatever happens to r1 (an uncaught error, process.exit), the engine's tree does not outlive it.
+  const onExit = () => killTree('SIGKILL')
+  if (running) process.once('exit', onExit)
+
+  const exited = new Promise<ExitInfo>((resolve) => {
+    child.once('error', (error) => {
+      running = false
+      resolve({exitCode: null, notFound: isNotFound(error), signal: null})
+    })
+    child.once('exit', (code, signal) => {
+      running = false
+      resolve({exitCode: code, notFound: false, signal})
+    })
+  })
+  // The exit hook stays after the leader exits (workers it forked may still run) until the output is closed.
+  return {
+    alive,
+    closeOutput() {
+      clearInterval(poll)
+      child.stdout?.destroy()
+      child.stderr?.destroy()
+      if (alive().length === 0) process.off('exit', onExit)
+    },
+    exited,
+    killTree,
+    owner,
+    pid,
   }
 }

@@ -1,17 +1,19 @@
-/** SIGINT and SIGTERM to the one who supervises the engine. */
-export type StopSignal = 'SIGINT' | 'SIGTERM'
+/** SIGINT, SIGTERM and SIGHUP (a closed SSH session) to the one who supervises the engine. */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP'
 
-/** Calls `handler` on each SIGINT/SIGTERM while installed; returns the uninstaller. */
+const STOP_SIGNALS: StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+
+/** Calls `handler` on each SIGINT/SIGTERM/SIGHUP while installed; returns the uninstaller. */
 export function onStopSignal(handler: (signal: StopSignal) => void): () => void {
   const listener = (signal: NodeJS.Signals) => handler(signal as StopSignal)
-  process.on('SIGINT', listener)
-  process.on('SIGTERM', listener)
+  for (const s of STOP_SIGNALS) process.on(s, listener)
   return () => {
-    process.off('SIGINT', listener)
-    process.off('SIGTERM', listener)
+    for (const s of STOP_SIGNALS) process.off(s, listener)
   }
 }
 
 /** A wait that does not keep r1 alive by itself (the engine's process does, while it runs). */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref())
 export const now = (): number => Date.now()
+/** A wait that keeps r1 alive until it ends (for a command whose only work is waiting, as `serve --stop`). */
+export const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

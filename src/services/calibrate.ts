@@ -15,11 +15,10 @@ import type {PlanConfig} from '../core/planner/plan.schema.js'
 import type {GpuSpec} from '../core/planner/types.js'
 import type {Catalog} from '../core/profiles/catalog.js'
 import {type CalibrationStoreHandle, hostName, machineIdentity, openCalibrationStore} from '../io/calibration-store.js'
-import {readTextFile as readDiskFile} from '../io/disk.js'
 import type {Runner} from '../io/exec.js'
 import {readStdin, readTextFile} from '../io/files.js'
 import {stateDir} from '../io/state-dir.js'
-import {readPlanFile} from './serve/plan-file.js'
+import {readPlanFromDisk} from './serve/plan-file.js'
 
 export interface CalibrateDeps {
   env: Record<string, string | undefined>
@@ -53,7 +52,7 @@ export function calibrateDeps(ctx: CalibrateContext, profilesDir?: string): Cali
     now: () => new Date(),
     randomId: () => randomBytes(4).toString('hex'),
     readFile: readTextFile,
-    readPlan: (path) => readPlanFile(path, readDiskFile),
+    readPlan: (path) => readPlanFromDisk(path),
     readStdin: () => readStdin(),
   }
 }

@@ -48,7 +48,19 @@ export interface DetectOutput {
 }
 
 const SMI = 'nvidia-smi'
+/** Every nvidia-smi call of one detect together gets this long ($R1_NVIDIA_SMI_TIMEOUT seconds, default 30). */
 const TIMEOUT_MS = 30_000
+
+function smiBudgetMs(env: Record<string, string | undefined>): number {
+  const s = Number(env.R1_NVIDIA_SMI_TIMEOUT)
+  return env.R1_NVIDIA_SMI_TIMEOUT && Number.isFinite(s) && s > 0 && s <= 3600 ? s * 1000 : TIMEOUT_MS
+}
+
+/** The time left of one deadline. */
+function deadline(ms: number): {left(): number; totalS: number} {
+  const end = Date.now() + ms
+  return {left: () => Math.max(0, end - Date.now()), totalS: ms / 1000}
+}
 
 export async function detect(deps: DetectDeps, options: DetectOptions = {}): Promise<DetectOutput> {
   if (options.fromFile !== undefined) {
@@ -78,8 +90,22 @@ function firstLine(r: CaptureResult): string {
   )
 }
 
-async function query(deps: DetectDeps, fields: readonly string[]): Promise<CaptureResult> {
-  return deps.runner.capture(SMI, [`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits'], {timeoutMs: TIMEOUT_MS})
+async function query(deps: DetectDeps, fields: readonly string[], time: {left(): number; totalS: number}): Promise<CaptureResult> {
+  const answer = await deps.runner.capture(SMI, [`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits'], {timeoutMs: Math.max(1, time.left())})
+  if (answer.timedOut) {
+    throw new R1Error('R1_NVIDIA_SMI_FAILED', `nvidia-smi did not answer within ${time.totalS} s`, {
+      suggestions: ['Check the GPUs and the driver (`dmesg | grep -i nvrm`); a GPU that fell off the bus makes nvidia-smi hang.', 'Plan for the GPUs by name instead: r1 plan --gpu h100 --count 8.'],
+    })
+  }
+
+  return answer
+}
+
+/** A later, optional nvidia-smi call: within what is left of the deadline, or not at all. */
+async function optional(deps: DetectDeps, args: string[], time: {left(): number; totalS: number}): Promise<CaptureResult> {
+  if (time.left() <= 0) return {exitCode: null, notFound: false, stderr: `no time left of the ${time.totalS} s deadline`, stdout: '', timedOut: true}
+  const answer = await deps.runner.capture(SMI, args, {timeoutMs: time.left()})
+  return answer.timedOut ? {...answer, stderr: `nvidia-smi ${args.join(' ')} did not answer within the ${time.totalS} s deadline`, stdout: ''} : answer
 }
 
 function noNvidiaSmi(): R1Error {
@@ -94,16 +120,12 @@ function noNvidiaSmi(): R1Error {
 
 async function detectLive(deps: DetectDeps, includeHost: boolean): Promise<DetectOutput> {
   const warnings: string[] = []
-  let answer = await query(deps, QUERY_FIELDS)
+  const time = deadline(smiBudgetMs(deps.env))
+  let answer = await query(deps, QUERY_FIELDS, time)
   if (answer.notFound) {
     const texts = await deps.readJetson()
     if (!isJetson(texts)) throw noNvidiaSmi()
     return detectJetson(deps, includeHost, texts, [])
-  }
-  if (answer.timedOut) {
-    throw new R1Error('R1_NVIDIA_SMI_FAILED', `nvidia-smi did not answer within ${TIMEOUT_MS / 1000} s`, {
-      suggestions: ['Check the GPUs and the driver (`dmesg | grep -i nvrm`).'],
-    })
   }
 
   // Drivers older than ~510 do not know compute_cap (older than ~450 not mig.mode.current either): ask again
@@ -113,7 +135,7 @@ async function detectLive(deps: DetectDeps, includeHost: boolean): Promise<Detec
     const rejected = /Field "([^"]+)" is not a valid field to query/.exec(output(answer))?.[1]
     if (!rejected || !fields.includes(rejected)) break
     fields = fields.filter((f) => f !== rejected)
-    answer = await query(deps, fields)
+    answer = await query(deps, fields, time)
     warnings.push(
       rejected === 'compute_cap'
         ? 'This driver does not report compute capability (older than R510); GPUs are classified by name.'
@@ -138,7 +160,7 @@ async function detectLive(deps: DetectDeps, includeHost: boolean): Promise<Detec
 
   const parsed: ParsedCapture = {cudaVersion: null, driverVersion: rows.driverVersion, format: 'query-csv-noheader', gpus: rows.gpus, interconnect: null, warnings}
   // CUDA version: only the banner of plain nvidia-smi has it ("CUDA Version:", "CUDA UMD Version:" from R610).
-  const banner = await deps.runner.capture(SMI, [], {timeoutMs: TIMEOUT_MS})
+  const banner = await optional(deps, [], time)
   const table = banner.exitCode === 0 ? parseTable(banner.stdout) : null
   if (table) {
     parsed.cudaVersion = table.cudaVersion
@@ -146,12 +168,12 @@ async function detectLive(deps: DetectDeps, includeHost: boolean): Promise<Detec
   } else warnings.push(`Could not read the CUDA version from nvidia-smi: ${firstLine(banner)}`)
 
   if (parsed.gpus.length > 1) {
-    const topo = await deps.runner.capture(SMI, ['topo', '-m'], {timeoutMs: TIMEOUT_MS})
+    const topo = await optional(deps, ['topo', '-m'], time)
     parsed.interconnect = topo.exitCode === 0 ? parseTopology(topo.stdout) : 'unknown'
   }
 
   if (parsed.gpus.some((g) => g.migEnabled)) {
-    const list = await deps.runner.capture(SMI, ['-L'], {timeoutMs: TIMEOUT_MS})
+    const list = await optional(deps, ['-L'], time)
     if (list.exitCode === 0) {
       const listed = parseList(list.stdout).gpus
       for (const g of parsed.gpus) {

@@ -7,7 +7,9 @@ import {VLLM_API_KEY_ENV} from '../core/engines/index.js'
 import {R1Error} from '../core/errors.js'
 import type {PlanConfig} from '../core/planner/plan.schema.js'
 import {parseDuration} from '../core/serve/duration.js'
-import type {ServeResult} from '../core/serve/serve.schema.js'
+import type {ServeResult, StopResult} from '../core/serve/serve.schema.js'
+import {createServeRegistry} from '../io/serve-registry.js'
+import {wait} from '../io/signals.js'
 import {defaultDetectDeps, detect} from './detect.js'
 import {doesNotFit, type PlanContext, planDeps, type PlanFlags, planFromFlags} from './plan.js'
 import {commandFor, findProfile, result} from './serve/command.js'
@@ -38,8 +40,36 @@ export async function serve(deps: ServeDeps, options: ServeOptions, given: Serve
     return result(plan, spec, options, apiKeyEnv, {checks: [], installedVersion: null, mode: 'dry-run', version: plan.engineVersion})
   }
 
+  await stopLeftovers(deps, options, events)
   const {base, detected, node, spec} = await preflight(deps, options, events, {apiKeyEnv, plan, profile})
   return launch(deps, options, events, {apiKeyEnv, base, detected, node, plan, spec})
+}
+
+/**
+ * An engine that a killed r1 left running (its record is in the state dir, no r1 supervises it) holds the GPUs
+ * and maybe the port: stop it before preflight, and say so.
+ */
+async function stopLeftovers(deps: ServeDeps, options: ServeOptions, events: ServeEvents): Promise<void> {
+  for (const e of deps.registry?.list() ?? []) {
+    if (e.supervised) continue
+    events.warn?.(`stopping ${e.engine} (pid ${e.pid}, port ${e.port}) left running by an r1 that was killed (${e.processes} process${e.processes === 1 ? '' : 'es'})`)
+    const gone = await deps.registry?.stopOrphan(e, options.stopTimeoutS * 1000, deps.sleep)
+    if (!gone) events.warn?.(`some processes of that engine (marked R1_OWNER=${e.owner}) could not be stopped`)
+  }
+}
+
+/** `r1 serve --stop`: every engine r1 started on this machine, stopped (through its r1 when one still supervises it). */
+export async function stopServed(deps: Pick<ServeDeps, 'registry' | 'sleep'>, stopTimeoutS: number, events: Pick<ServeEvents, 'warn'> = {}): Promise<StopResult> {
+  const stopped: StopResult['stopped'] = []
+  for (const e of deps.registry?.list() ?? []) {
+    const gone = e.supervised
+      ? await deps.registry!.stopSupervised(e, (stopTimeoutS + 10) * 1000, deps.sleep)
+      : await deps.registry!.stopOrphan(e, stopTimeoutS * 1000, deps.sleep)
+    if (!gone) events.warn?.(`${e.engine} (pid ${e.pid}, port ${e.port}) did not stop entirely: look for processes with R1_OWNER=${e.owner} in their environment`)
+    stopped.push({engine: e.engine, host: e.host, orphan: !e.supervised, pid: e.pid, port: e.port, stopped: gone})
+  }
+
+  return {stopped}
 }
 
 function isLoopback(host: string): boolean {
@@ -74,7 +104,14 @@ export interface ServeFlags extends Record<string, unknown> {
   'stop-timeout': string
   yes?: boolean
   'dry-run'?: boolean
+  stop?: boolean
   profiles?: string
+}
+
+/** `r1 serve --stop`: the records in the state dir, with the real registry. */
+export function stopFromFlags(ctx: Pick<PlanContext, 'env'>, flags: Pick<ServeFlags, 'stop-timeout'>, events: Pick<ServeEvents, 'warn'>): Promise<StopResult> {
+  const stopTimeoutS = parseDuration(flags['stop-timeout'], '--stop-timeout')
+  return stopServed({registry: createServeRegistry(ctx.env), sleep: wait}, stopTimeoutS, events)
 }
 
 /** The command's one call: flags → plan (file or planner) → serve, with the real dependencies. */

@@ -122,7 +122,7 @@ function harness(options: {detect?: DetectResult; versions?: Record<string, stri
       engine.argv = [cmd, ...args]
       engine.env = opts.env ?? {}
       engine.onLine = opts.onLine
-      return {exited: engine.exited, killGroup: (s) => engine.kill(s), pid: 4242}
+      return {alive: () => [], closeOutput() {}, exited: engine.exited, killTree: (s: string) => engine.kill(s), owner: 'test', pid: 4242}
     },
   }
   h.deps = {

@@ -8,7 +8,8 @@ import {shellLine, shellQuote} from '../../core/engines/index.js'
 import type {PlanConfig} from '../../core/planner/plan.schema.js'
 import type {KvComparison} from '../../core/serve/log.js'
 import type {PreflightCheck} from '../../core/serve/preflight.js'
-import type {ServeResult} from '../../core/serve/serve.schema.js'
+import type {ServeResult, StopResult} from '../../core/serve/serve.schema.js'
+import {safeLine} from '../../core/text/sanitize.js'
 
 const num = (n: number): string => n.toLocaleString('en-US')
 
@@ -49,7 +50,7 @@ export function launchLine(c: ChalkInstance, shown: {argv: string[]; env: Record
 }
 
 export function engineLine(c: ChalkInstance, engine: string, line: string): string {
-  return `${c.dim(`[${engine}]`)} ${line}`
+  return `${c.dim(`[${engine}]`)} ${safeLine(line)}`
 }
 
 export function kvLine(kv: KvComparison): string {
@@ -74,7 +75,7 @@ export function readyText(c: ChalkInstance, result: ServeResult): string {
 export function failureText(c: ChalkInstance, result: ServeResult): string {
   const lines: string[] = []
   if (result.logTail.length > 0) {
-    lines.push(c.bold(`Last ${result.logTail.length} lines of the engine log:`), ...result.logTail.map((l) => `  ${l}`))
+    lines.push(c.bold(`Last ${result.logTail.length} lines of the engine log:`), ...result.logTail.map((l) => `  ${safeLine(l)}`))
   }
 
   if (result.diagnosis) lines.push(`${c.yellow('Diagnosis')}: ${result.diagnosis.summary}`, c.dim(`  from: ${result.diagnosis.line}`))
@@ -137,4 +138,12 @@ export function createStatusLine(stream: NodeJS.WriteStream, tty: boolean): Stat
       draw()
     },
   }
+}
+
+/** `r1 serve --stop`: one line per engine, or that there was none. */
+export function stopText(result: StopResult): string {
+  if (result.stopped.length === 0) return 'No engine started by r1 serve is running.'
+  return result.stopped
+    .map((e) => `${e.stopped ? 'Stopped' : 'Could not stop all of'} ${e.engine} (pid ${e.pid}) on ${e.host}:${e.port}${e.orphan ? ', left running by an r1 that was killed' : ''}.`)
+    .join('\n')
 }

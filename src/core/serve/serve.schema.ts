@@ -68,3 +68,26 @@ export const ServeResult = z
   })
   .strict()
 export type ServeResult = z.infer<typeof ServeResult>
+
+/** `r1 serve --stop --json`: the engines r1 had started on this machine, and whether each is gone now. */
+export const StopResult = z
+  .object({
+    stopped: z.array(
+      z
+        .object({
+          engine: z.string(),
+          host: z.string(),
+          port: z.number().int(),
+          pid: z.number().int().describe('the engine process r1 started'),
+          orphan: z.boolean().describe('no r1 supervised it any more (the one that started it was killed)'),
+          stopped: z.boolean().describe('nothing of its process tree is left'),
+        })
+        .strict(),
+    ),
+  })
+  .strict()
+export type StopResult = z.infer<typeof StopResult>
+
+/** What `r1 serve --json` returns: a serve (or dry run), or with --stop what was stopped. */
+export const ServeCommandResult = z.union([ServeResult, StopResult])
+export type ServeCommandResult = z.infer<typeof ServeCommandResult>

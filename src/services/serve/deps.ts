@@ -12,6 +12,7 @@ import type {ServeResult} from '../../core/serve/serve.schema.js'
 import {findCachedSnapshot, freeBytes, hfHubCacheDir, shmSizeBytes} from '../../io/disk.js'
 import type {Runner} from '../../io/exec.js'
 import {type HttpAnswer, httpGet, isPortFree} from '../../io/net.js'
+import {createServeRegistry, type ServeRegistry} from '../../io/serve-registry.js'
 import {now, onStopSignal, sleep, type StopSignal} from '../../io/signals.js'
 import type {LaunchRecord} from '../calibrate.js'
 
@@ -36,6 +37,8 @@ export interface ServeDeps {
   confirm: (question: string) => Promise<boolean>
   /** Keeps what the engine measured in this machine's calibration store (services/calibrate.ts); absent: nothing is recorded. */
   recordLaunch?: (launch: LaunchRecord) => Promise<{record: CalibrationRecord; store: string; warnings: string[]}>
+  /** The records of running engines in the state dir (orphans after a SIGKILL to r1); none in tests that leave it out. */
+  registry?: ServeRegistry
 }
 
 /** The real dependencies, around the runner, environment and catalog the command layer gives. */
@@ -51,6 +54,7 @@ export function createServeDeps(base: Pick<ServeDeps, 'runner' | 'env' | 'loadCa
     isPortFree,
     now,
     onStopSignal,
+    registry: createServeRegistry(base.env),
     sleep,
   }
 }

@@ -47,7 +47,14 @@ export async function preflight(deps: ServeDeps, options: ServeOptions, events: 
   }
 
   const installed = await probeEngine(deps, plan.engine, options.docker)
-  record(options.docker ? dockerCheck(installed) : checkEngine(plan.engine, installed, plan.engineVersion))
+  if (installed.timedOutS !== null) {
+    record({
+      detail: `${installed.command} did not answer within ${installed.timedOutS} s`,
+      id: 'engine',
+      ok: false,
+      suggestions: [`Run ${installed.command} yourself to see where it hangs (a broken CUDA or Python install, a network file system).`],
+    })
+  } else record(options.docker ? dockerCheck(installed) : checkEngine(plan.engine, installed, plan.engineVersion))
   const version = !options.docker && installed.version ? installed.version : plan.engineVersion
   const spec = commandFor(plan, profile, version, options, apiKeyEnv, events, deps.disk.hubCacheDir(deps.env))
   const node = pickNode(spec, options.nodeRank ?? 0)
@@ -100,17 +107,32 @@ export async function preflight(deps: ServeDeps, options: ServeOptions, events: 
   return {base, detected, node, spec}
 }
 
-async function probeEngine(deps: ServeDeps, engine: Engine, docker: boolean): Promise<{found: boolean; version: string | null}> {
+/** How long the version probe may take: importing vLLM or SGLang (torch, CUDA) takes seconds to tens of seconds. */
+const PROBE_TIMEOUT_S = 60
+
+interface EngineProbe {
+  found: boolean
+  version: string | null
+  command: string
+  /** The probe hit its deadline after this many seconds; null when it answered. */
+  timedOutS: number | null
+}
+
+async function probeEngine(deps: ServeDeps, engine: Engine, docker: boolean): Promise<EngineProbe> {
   const [cmd, args] = docker
     ? ['docker', ['--version']]
     : engine === 'vllm'
       ? ['vllm', ['--version']]
       : ['python3', ['-c', 'import sglang; print(sglang.__version__)']]
-  const r = await deps.runner.capture(cmd, args, {timeoutMs: 120_000})
-  if (r.notFound) return {found: false, version: null}
-  if (docker) return {found: r.exitCode === 0, version: r.stdout.match(/version ([\w.-]+)/)?.[1] ?? null}
-  if (engine === 'sglang' && r.exitCode !== 0) return {found: false, version: null}
-  return {found: true, version: r.exitCode === 0 ? parseEngineVersion(r.stdout) : null}
+  const env = Number(deps.env.R1_ENGINE_PROBE_TIMEOUT)
+  const timeoutS = Number.isFinite(env) && env > 0 && env <= 3600 ? env : PROBE_TIMEOUT_S
+  const r = await deps.runner.capture(cmd, args, {timeoutMs: timeoutS * 1000})
+  const command = docker ? 'docker --version' : engine === 'vllm' ? 'vllm --version' : 'python3 -c "import sglang"'
+  const base = {command, timedOutS: r.timedOut ? timeoutS : null}
+  if (r.notFound) return {...base, found: false, version: null}
+  if (docker) return {...base, found: r.exitCode === 0, version: r.stdout.match(/version ([\w.-]+)/)?.[1] ?? null}
+  if (engine === 'sglang' && r.exitCode !== 0) return {...base, found: false, version: null}
+  return {...base, found: true, version: r.exitCode === 0 ? parseEngineVersion(r.stdout) : null}
 }
 
 function dockerCheck(probe: {found: boolean; version: string | null}): PreflightCheck {

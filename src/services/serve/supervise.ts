@@ -48,7 +48,7 @@ export async function supervise(deps: ServeDeps, options: ServeOptions, events: 
   let stopping = false
   const uninstall = deps.onStopSignal((signal) => {
     if (stopping) {
-      proc.killGroup('SIGKILL') // a second Ctrl-C: no more waiting
+      proc.killTree('SIGKILL') // a second Ctrl-C: no more waiting
       return
     }
 
@@ -73,18 +73,27 @@ export async function supervise(deps: ServeDeps, options: ServeOptions, events: 
     throw new R1Error(code, message, {data: out, suggestions})
   }
 
+  /** Everything the engine started, down to setsid grandchildren: SIGKILL until none is left (a few seconds at most). */
+  const reap = async (): Promise<void> => {
+    proc.killTree('SIGKILL')
+    for (let i = 0; i < 50 && proc.alive().length > 0; i++) {
+      await deps.sleep(100)
+      proc.killTree('SIGKILL')
+    }
+  }
+
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     stopping = true
-    proc.killGroup(signal)
+    proc.killTree(signal)
     const graceMs = options.stopTimeoutS * 1000
     const r = await Promise.race([exited, deps.sleep(graceMs).then(() => null)])
     if (r === null) {
       events.warn?.(`${engineName} did not stop within ${formatDuration(options.stopTimeoutS)}: sending SIGKILL`)
-      proc.killGroup('SIGKILL')
-      await exited
+      proc.killTree('SIGKILL')
+      await Promise.race([exited, deps.sleep(5000)])
     }
 
-    proc.killGroup('SIGKILL') // workers the engine forked and left behind
+    await reap() // workers the engine forked and left behind
     if (options.docker) {
       // The docker client forwards SIGTERM to the container, but a SIGKILLed client leaves it running.
       await deps.runner.capture('docker', ['kill', containerName(options.port, node.rank)], {timeoutMs: 30_000})
@@ -111,7 +120,7 @@ export async function supervise(deps: ServeDeps, options: ServeOptions, events: 
 
         const how = woke.signal ? `was killed by ${woke.signal}` : `exited with code ${woke.exitCode}`
         const d = log.diagnosis
-        proc.killGroup('SIGKILL')
+        await reap()
         await input.record?.('failed')
         finish('R1_ENGINE_FAILED', `${engineName} ${how} before it was ready (while ${PHASE_LABELS[log.state.phase]})${d ? `: ${d.summary}` : '.'}`, d?.suggestions ?? [
           'Read the log lines above for the cause; rerun with --verbose to see the exact command.',
@@ -160,11 +169,14 @@ export async function supervise(deps: ServeDeps, options: ServeOptions, events: 
     }
 
     const gone = woke as {exitCode: number | null; signal: string | null}
-    proc.killGroup('SIGKILL')
+    await reap()
     if (gone.exitCode === 0) return out
     return finish('R1_ENGINE_FAILED', `${engineName} stopped on its own (${gone.signal ?? `exit code ${gone.exitCode}`}).`, ['Read the log lines above for the cause.'])
   } finally {
     uninstall()
+    // The tree is gone (or given up on): stop reading pipes a stray descendant might still hold.
+    proc.closeOutput()
+    if (proc.alive().length === 0) deps.registry?.remove(proc.owner)
     // `ray start --head` left its daemons outside the engine's process group: stop them too.
     if (node.before.some((cmd) => cmd[0] === 'ray' && cmd[1] === 'start')) {
       await deps.runner.capture('ray', ['stop', '--force'], {timeoutMs: 60_000})

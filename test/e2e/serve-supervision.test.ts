@@ -1,0 +1,136 @@
+/**
+ * `r1 serve` owns everything it started (issue 14, defects 2 and 3): a grandchild that called setsid and holds
+ * the engine's pipes, SIGHUP from a closed SSH session, the engine's own exit while descendants hold its pipes,
+ * and SIGKILL to r1 itself (the next `r1 serve`, or `r1 serve --stop`, finds the orphaned engine and stops it).
+ * Real processes: bin/run.js with the fake engine (test/fixtures/fake-engines/engine.cjs) first on PATH.
+ */
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {beforeAll, describe, expect, it} from 'vitest'
+
+import type {PlanFile} from '../../src/core/planner/plan.schema.js'
+import {runCli} from '../helpers/cli.js'
+import {freePort, installFakeEngines, isAlive, makeHfHome, startCli} from '../helpers/serve-fakes.js'
+
+interface Recorded {
+  pid: number
+  workerPid: number
+  setsidPid: number | null
+}
+
+let binDir: string
+let work: string
+
+beforeAll(() => {
+  binDir = installFakeEngines()
+  work = mkdtempSync(join(tmpdir(), 'r1-supervise-'))
+})
+
+async function waitUntil(test: () => boolean, ms: number): Promise<boolean> {
+  for (let waited = 0; waited < ms; waited += 50) {
+    if (test()) return true
+    await new Promise((r) => setTimeout(r, 50))
+  }
+
+  return test()
+}
+
+function kill(pid: number | null) {
+  if (pid === null) return
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {
+    // gone
+  }
+}
+
+async function serve(env: Record<string, string>, extra: string[] = [], stateDir = mkdtempSync(join(tmpdir(), 'r1-state-'))) {
+  const port = await freePort()
+  const file = join(work, `plan-${port}.json`)
+  const planned = await runCli(['plan', '--gpu', 'RTX 4090', '--model', 'r1-distill-qwen-7b', '--engine', 'vllm', '--port', String(port), '--out', file, '--yes', '--force'])
+  expect(planned.exitCode, planned.stderr).toBe(0)
+  const plan = (JSON.parse(readFileSync(file, 'utf8')) as PlanFile).plan
+  const record = join(work, `record-${port}.json`)
+  const fullEnv = {FAKE_ENGINE_RECORD: record, FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint), R1_STATE_DIR: stateDir, ...env}
+  const args = ['serve', '--plan', file, '--port', String(port), '--yes', '--stop-timeout', '2s', ...extra]
+  const run = startCli(args, {binDir, env: fullEnv})
+  const recorded = () => JSON.parse(readFileSync(record, 'utf8')) as Recorded
+  return {args, env: fullEnv, port, recorded, run, stateDir}
+}
+
+describe('r1 serve owns its whole process tree', () => {
+  it('Ctrl-C with a setsid grandchild holding the pipes: exit 130 within seconds, the grandchild stopped too', async () => {
+    const {recorded, run} = await serve({FAKE_ENGINE_SETSID: '1'})
+    await run.waitFor(/Ready: /)
+    const rec = recorded()
+    expect(rec.setsidPid).toBeGreaterThan(0)
+    const t0 = Date.now()
+    run.child.kill('SIGINT')
+    const done = await run.done
+    expect(done.exitCode).toBe(130)
+    expect(Date.now() - t0).toBeLessThan(15_000)
+    expect(await waitUntil(() => !isAlive(rec.setsidPid!), 3000)).toBe(true)
+    expect(isAlive(rec.pid)).toBe(false)
+    expect(isAlive(rec.workerPid)).toBe(false)
+    kill(rec.setsidPid)
+  })
+
+  it('the engine exits 1 while a setsid grandchild holds its pipes: r1 notices at once (exit 5), not at the ready timeout', async () => {
+    const {recorded, run} = await serve({FAKE_ENGINE_MODE: 'oom', FAKE_ENGINE_SETSID: '1'}, ['--ready-timeout', '10m'])
+    const t0 = Date.now()
+    const done = await run.done
+    expect(done.exitCode).toBe(5)
+    expect(done.stderr).toContain('vLLM exited with code 1 before it was ready')
+    expect(Date.now() - t0).toBeLessThan(20_000)
+    const rec = recorded()
+    expect(await waitUntil(() => !isAlive(rec.setsidPid!), 3000)).toBe(true)
+    kill(rec.setsidPid)
+  })
+
+  it('SIGHUP (a closed SSH session) stops the engine and its workers: exit 130', async () => {
+    const {recorded, run} = await serve({FAKE_ENGINE_SETSID: '1'})
+    await run.waitFor(/Ready: /)
+    const rec = recorded()
+    run.child.kill('SIGHUP')
+    const done = await run.done
+    expect(done.exitCode).toBe(130)
+    expect(done.stderr).toContain('SIGHUP')
+    expect(await waitUntil(() => !isAlive(rec.pid) && !isAlive(rec.workerPid) && !isAlive(rec.setsidPid!), 3000)).toBe(true)
+  })
+
+  it('after SIGKILL to r1, `r1 serve --stop` finds the orphaned engine in the state dir and stops its whole tree', async () => {
+    const {env, port, recorded, run, stateDir} = await serve({FAKE_ENGINE_SETSID: '1'})
+    await run.waitFor(/Ready: /)
+    const rec = recorded()
+    run.child.kill('SIGKILL')
+    await run.done
+    // SIGKILL cannot be caught: the engine is still there, holding the port.
+    expect(isAlive(rec.pid)).toBe(true)
+    const stop = await runCli(['serve', '--stop', '--stop-timeout', '1s', '--json'], {env: {...env, R1_STATE_DIR: stateDir}})
+    expect(stop.exitCode, stop.stderr).toBe(0)
+    const stopped = (JSON.parse(stop.stdout) as {result: {stopped: {pid: number; port: number; orphan: boolean; stopped: boolean}[]}}).result.stopped
+    expect(stopped).toEqual([{engine: 'vllm', host: '127.0.0.1', orphan: true, pid: rec.pid, port, stopped: true}])
+    expect(await waitUntil(() => !isAlive(rec.pid) && !isAlive(rec.workerPid) && !isAlive(rec.setsidPid!), 3000)).toBe(true)
+    const again = await runCli(['serve', '--stop'], {env: {...env, R1_STATE_DIR: stateDir}})
+    expect(again.stdout).toContain('No engine started by r1 serve is running.')
+    for (const p of [rec.pid, rec.workerPid, rec.setsidPid]) kill(p)
+  })
+
+  it('after SIGKILL to r1, the next `r1 serve` stops the orphaned engine first, then serves', async () => {
+    const first = await serve({})
+    await first.run.waitFor(/Ready: /)
+    const rec = first.recorded()
+    first.run.child.kill('SIGKILL')
+    await first.run.done
+    expect(isAlive(rec.pid)).toBe(true)
+    const second = startCli(first.args, {binDir, env: first.env})
+    await second.waitFor(/Ready: /)
+    expect(second.stderr()).toMatch(new RegExp(`stopping vllm \\(pid ${rec.pid}, port ${first.port}\\) left running by an r1 that was killed`))
+    expect(isAlive(rec.pid)).toBe(false)
+    second.child.kill('SIGINT')
+    expect((await second.done).exitCode).toBe(130)
+    kill(rec.pid)
+  })
+})
