@@ -2,12 +2,13 @@
  * The engines `r1 serve` started, one small file each under <state dir>/serve/ (a pidfile with more in it):
  * written when the engine starts, removed when r1 has stopped it. SIGKILL to r1 cannot be caught, so the file
  * stays, and the next `r1 serve` (or `r1 serve --stop`) finds the engine r1 left behind, by the marker its
- * whole tree carries in the environment (R1_OWNER), and stops it.
+ * whole tree carries in the environment (R1_OWNER), and stops it. Its waits keep r1 alive (they are its work).
  */
 import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {processesWithMarker, procInfo, signalAll} from './proc-tree.js'
+import {wait as sleep} from './signals.js'
 import {stateDir} from './state-dir.js'
 
 export interface EngineRecord {
@@ -36,9 +37,9 @@ export interface ServeRegistry {
   /** Every recorded engine with something still running; records of trees that are gone are cleaned up. */
   list(): RecordedEngine[]
   /** Stop an engine no r1 supervises: SIGTERM to its whole tree, SIGKILL after `graceMs`. True when nothing is left. */
-  stopOrphan(entry: RecordedEngine, graceMs: number, sleep: (ms: number) => Promise<void>): Promise<boolean>
+  stopOrphan(entry: RecordedEngine, graceMs: number): Promise<boolean>
   /** Ask the r1 that supervises an engine to stop it (SIGTERM to that r1); true when it and the tree are gone within `waitMs`. */
-  stopSupervised(entry: RecordedEngine, waitMs: number, sleep: (ms: number) => Promise<void>): Promise<boolean>
+  stopSupervised(entry: RecordedEngine, waitMs: number): Promise<boolean>
 }
 
 export function createServeRegistry(env: Record<string, string | undefined>): ServeRegistry {
@@ -49,7 +50,7 @@ export function createServeRegistry(env: Record<string, string | undefined>): Se
     return info !== null && info.state !== 'Z' && (e.r1StartTime === null || info.startTime === e.r1StartTime)
   }
 
-  const treeGone = async (owner: string, waitMs: number, sleep: (ms: number) => Promise<void>) => {
+  const treeGone = async (owner: string, waitMs: number) => {
     for (let waited = 0; waited <= waitMs; waited += 100) {
       if (processesWithMarker(owner).length === 0) return true
       await sleep(100)
@@ -107,9 +108,9 @@ export function createServeRegistry(env: Record<string, string | undefined>): Se
       rmSync(file(owner), {force: true})
     },
 
-    async stopOrphan(entry, graceMs, sleep) {
+    async stopOrphan(entry, graceMs) {
       signalAll(processesWithMarker(entry.owner), 'SIGTERM')
-      if (!(await treeGone(entry.owner, graceMs, sleep))) {
+      if (!(await treeGone(entry.owner, graceMs))) {
         for (let i = 0; i < 20 && processesWithMarker(entry.owner).length > 0; i++) {
           signalAll(processesWithMarker(entry.owner), 'SIGKILL')
           await sleep(100)
@@ -121,10 +122,10 @@ export function createServeRegistry(env: Record<string, string | undefined>): Se
       return gone
     },
 
-    async stopSupervised(entry, waitMs, sleep) {
+    async stopSupervised(entry, waitMs) {
       signalAll([{pid: entry.r1Pid, startTime: entry.r1StartTime ?? undefined}], 'SIGTERM')
       for (let waited = 0; waited < waitMs && r1Alive(entry); waited += 100) await sleep(100)
-      return !r1Alive(entry) && (await treeGone(entry.owner, 1000, sleep))
+      return !r1Alive(entry) && (await treeGone(entry.owner, 1000))
     },
   }
 }

@@ -9,7 +9,6 @@ import type {PlanConfig} from '../core/planner/plan.schema.js'
 import {parseDuration} from '../core/serve/duration.js'
 import type {ServeResult, StopResult} from '../core/serve/serve.schema.js'
 import {createServeRegistry} from '../io/serve-registry.js'
-import {wait} from '../io/signals.js'
 import {defaultDetectDeps, detect} from './detect.js'
 import {doesNotFit, type PlanContext, planDeps, type PlanFlags, planFromFlags} from './plan.js'
 import {commandFor, findProfile, result} from './serve/command.js'
@@ -53,18 +52,18 @@ async function stopLeftovers(deps: ServeDeps, options: ServeOptions, events: Ser
   for (const e of deps.registry?.list() ?? []) {
     if (e.supervised) continue
     events.warn?.(`stopping ${e.engine} (pid ${e.pid}, port ${e.port}) left running by an r1 that was killed (${e.processes} process${e.processes === 1 ? '' : 'es'})`)
-    const gone = await deps.registry?.stopOrphan(e, options.stopTimeoutS * 1000, deps.sleep)
+    const gone = await deps.registry?.stopOrphan(e, options.stopTimeoutS * 1000)
     if (!gone) events.warn?.(`some processes of that engine (marked R1_OWNER=${e.owner}) could not be stopped`)
   }
 }
 
 /** `r1 serve --stop`: every engine r1 started on this machine, stopped (through its r1 when one still supervises it). */
-export async function stopServed(deps: Pick<ServeDeps, 'registry' | 'sleep'>, stopTimeoutS: number, events: Pick<ServeEvents, 'warn'> = {}): Promise<StopResult> {
+export async function stopServed(deps: Pick<ServeDeps, 'registry'>, stopTimeoutS: number, events: Pick<ServeEvents, 'warn'> = {}): Promise<StopResult> {
   const stopped: StopResult['stopped'] = []
   for (const e of deps.registry?.list() ?? []) {
     const gone = e.supervised
-      ? await deps.registry!.stopSupervised(e, (stopTimeoutS + 10) * 1000, deps.sleep)
-      : await deps.registry!.stopOrphan(e, stopTimeoutS * 1000, deps.sleep)
+      ? await deps.registry!.stopSupervised(e, (stopTimeoutS + 10) * 1000)
+      : await deps.registry!.stopOrphan(e, stopTimeoutS * 1000)
     if (!gone) events.warn?.(`${e.engine} (pid ${e.pid}, port ${e.port}) did not stop entirely: look for processes with R1_OWNER=${e.owner} in their environment`)
     stopped.push({engine: e.engine, host: e.host, orphan: !e.supervised, pid: e.pid, port: e.port, stopped: gone})
   }
@@ -111,7 +110,7 @@ export interface ServeFlags extends Record<string, unknown> {
 /** `r1 serve --stop`: the records in the state dir, with the real registry. */
 export function stopFromFlags(ctx: Pick<PlanContext, 'env'>, flags: Pick<ServeFlags, 'stop-timeout'>, events: Pick<ServeEvents, 'warn'>): Promise<StopResult> {
   const stopTimeoutS = parseDuration(flags['stop-timeout'], '--stop-timeout')
-  return stopServed({registry: createServeRegistry(ctx.env), sleep: wait}, stopTimeoutS, events)
+  return stopServed({registry: createServeRegistry(ctx.env)}, stopTimeoutS, events)
 }
 
 /** The command's one call: flags → plan (file or planner) → serve, with the real dependencies. */

@@ -70,8 +70,8 @@ describe('r1 serve owns its whole process tree', () => {
     run.child.kill('SIGINT')
     const done = await run.done
     expect(done.exitCode).toBe(130)
-    expect(Date.now() - t0).toBeLessThan(15_000)
-    expect(await waitUntil(() => !isAlive(rec.setsidPid!), 3000)).toBe(true)
+    expect(Date.now() - t0).toBeLessThan(30_000)
+    expect(await waitUntil(() => !isAlive(rec.setsidPid!), 10_000)).toBe(true)
     expect(isAlive(rec.pid)).toBe(false)
     expect(isAlive(rec.workerPid)).toBe(false)
     kill(rec.setsidPid)
@@ -83,9 +83,9 @@ describe('r1 serve owns its whole process tree', () => {
     const done = await run.done
     expect(done.exitCode).toBe(5)
     expect(done.stderr).toContain('vLLM exited with code 1 before it was ready')
-    expect(Date.now() - t0).toBeLessThan(20_000)
+    expect(Date.now() - t0).toBeLessThan(45_000)
     const rec = recorded()
-    expect(await waitUntil(() => !isAlive(rec.setsidPid!), 3000)).toBe(true)
+    expect(await waitUntil(() => !isAlive(rec.setsidPid!), 10_000)).toBe(true)
     kill(rec.setsidPid)
   })
 
@@ -97,7 +97,7 @@ describe('r1 serve owns its whole process tree', () => {
     const done = await run.done
     expect(done.exitCode).toBe(130)
     expect(done.stderr).toContain('SIGHUP')
-    expect(await waitUntil(() => !isAlive(rec.pid) && !isAlive(rec.workerPid) && !isAlive(rec.setsidPid!), 3000)).toBe(true)
+    expect(await waitUntil(() => !isAlive(rec.pid) && !isAlive(rec.workerPid) && !isAlive(rec.setsidPid!), 10_000)).toBe(true)
   })
 
   it('after SIGKILL to r1, `r1 serve --stop` finds the orphaned engine in the state dir and stops its whole tree', async () => {
@@ -112,7 +112,7 @@ describe('r1 serve owns its whole process tree', () => {
     expect(stop.exitCode, stop.stderr).toBe(0)
     const stopped = (JSON.parse(stop.stdout) as {result: {stopped: {pid: number; port: number; orphan: boolean; stopped: boolean}[]}}).result.stopped
     expect(stopped).toEqual([{engine: 'vllm', host: '127.0.0.1', orphan: true, pid: rec.pid, port, stopped: true}])
-    expect(await waitUntil(() => !isAlive(rec.pid) && !isAlive(rec.workerPid) && !isAlive(rec.setsidPid!), 3000)).toBe(true)
+    expect(await waitUntil(() => !isAlive(rec.pid) && !isAlive(rec.workerPid) && !isAlive(rec.setsidPid!), 10_000)).toBe(true)
     const again = await runCli(['serve', '--stop'], {env: {...env, R1_STATE_DIR: stateDir}})
     expect(again.stdout).toContain('No engine started by r1 serve is running.')
     for (const p of [rec.pid, rec.workerPid, rec.setsidPid]) kill(p)
