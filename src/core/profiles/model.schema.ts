@@ -29,7 +29,7 @@ export const MlaMoeArchitecture = z
     numNextnPredictLayers: intIn(0, 64),
     tieWordEmbeddings: z.boolean(),
     /** DeepSeek-V3.2's sparse attention caches an FP8 indexer key (+ scale) per token and layer beside the latent. */
-    indexerCacheBytesPerLayer: z.number().int().nonnegative().optional(),
+    indexerCacheBytesPerLayer: intIn(0, 1 << 20).optional(),
   })
   .strict()
 
