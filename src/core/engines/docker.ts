@@ -7,7 +7,8 @@ import {R1Error} from '../errors.js'
 import type {CommandSpec, NodeCommand} from '../planner/plan.schema.js'
 import {shellLine} from './shell.js'
 import type {Jetson} from './tuning.js'
-import {parseVersion} from './version.js'
+import {publishedImage} from './docker-tags.js'
+import {resolveRelease} from './versions.js'
 
 export interface DockerInput {
   engine: Engine
@@ -32,7 +33,11 @@ const JETSON_IMAGES: Record<Jetson, Record<Engine, string | null>> = {
   thor: {sglang: null, vllm: 'ghcr.io/nvidia-ai-iot/vllm:latest-jetson-thor'},
 }
 
-/** The image for an engine version: `lmsysorg/sglang:v0.5.14`, `vllm/vllm-openai:v0.20.1`; `latest` for dev builds. */
+/**
+ * The image for an engine version: the published tag of the release the command is built for (docker-tags.ts), e.g.
+ * `lmsysorg/sglang:v0.5.14`, `lmsysorg/sglang:v0.4.6.post4-cu124`, `vllm/vllm-openai:v0.20.1`. A version r1 does not
+ * know gets the release its command is built for (the nearest known below it, the newest for a newer one).
+ */
 export function dockerImage(engine: Engine, engineVersion: string, jetson: Jetson | null): string {
   if (jetson) {
     const image = JETSON_IMAGES[jetson][engine]
@@ -45,10 +50,10 @@ export function dockerImage(engine: Engine, engineVersion: string, jetson: Jetso
     return image
   }
 
-  const repo = engine === 'sglang' ? 'lmsysorg/sglang' : 'vllm/vllm-openai'
-  const parsed = parseVersion(engineVersion)
-  if (!parsed || parsed.phase === 'dev') return `${repo}:latest`
-  return `${repo}:v${parsed.raw.replace(/^v/, '').replace(/\+.*$/, '')}`
+  const {release} = resolveRelease(engine, engineVersion)
+  const image = publishedImage(engine, release)
+  if (!image) throw new R1Error('R1_BUG', `no published ${engine} image is known for ${release} (src/core/engines/docker-tags.ts)`)
+  return image
 }
 
 function pickNode(spec: CommandSpec, index: number | undefined): Pick<NodeCommand, 'argv' | 'before' | 'env'> {

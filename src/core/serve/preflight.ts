@@ -3,6 +3,9 @@
  * A failed check carries what to do. Pure.
  */
 import type {Architecture, Engine} from '../constants.js'
+import {checkpointSupportReason, layoutSupportReasons} from '../engines/layout-support.js'
+import {resolveRelease, type ResolvedRelease} from '../engines/versions.js'
+import type {Layout} from '../planner/plan.schema.js'
 
 export const CHECK_IDS = ['engine', 'gpus', 'gpu-memory', 'port', 'weights', 'hf-token', 'shm', 'driver'] as const
 export type CheckId = (typeof CHECK_IDS)[number]
@@ -30,10 +33,21 @@ export function parseEngineVersion(output: string): string | null {
   return null
 }
 
-export function checkEngine(engine: Engine, probe: {found: boolean; version: string | null}, plannedVersion: string): PreflightCheck {
+/** What of the plan the installed release must be able to run: its layout, and the checkpoint's --quantization. */
+export interface PlanNeeds {
+  layout: Layout
+  quantization: string | null
+  repo: string
+}
+
+/**
+ * The installed engine: found, its version read, a release r1 knows (older than every known release: refused with
+ * the supported range; newer: the newest known, said here), and able to run the plan's layout and checkpoint.
+ */
+export function checkEngine(engine: Engine, probe: {found: boolean; version: string | null}, plannedVersion: string, needs?: PlanNeeds): PreflightCheck {
   const name = ENGINE_NAMES[engine]
+  const install = engine === 'vllm' ? 'pip install vllm' : 'pip install "sglang[all]"'
   if (!probe.found || probe.version === null) {
-    const install = engine === 'vllm' ? 'pip install vllm' : 'pip install "sglang[all]"'
     return {
       detail: probe.found ? `${name} is installed but its version could not be read` : `${name} is not installed (not on PATH)`,
       id: 'engine',
@@ -42,8 +56,38 @@ export function checkEngine(engine: Engine, probe: {found: boolean; version: str
     }
   }
 
-  const note = probe.version === plannedVersion ? '' : ` (the plan was made for ${plannedVersion}; the command is rebuilt for ${probe.version})`
-  return {detail: `${name} ${probe.version} installed${note}`, id: 'engine', ok: true, suggestions: []}
+  let resolved: ResolvedRelease
+  try {
+    resolved = resolveRelease(engine, probe.version)
+  } catch (error) {
+    return {
+      detail: `${name} ${probe.version} installed: ${(error as Error).message}`,
+      id: 'engine',
+      ok: false,
+      suggestions: [`Upgrade it: ${install.replace('pip install', 'pip install -U')}.`, 'Or serve with --docker, which runs the image of the planned release.'],
+    }
+  }
+
+  if (needs) {
+    const blockers = [
+      ...layoutSupportReasons(engine, probe.version, needs.layout),
+      checkpointSupportReason(engine, probe.version, needs.quantization, needs.repo),
+    ].filter((r): r is string => r !== null)
+    if (blockers.length > 0) {
+      return {
+        detail: `${name} ${probe.version} installed, but it cannot run this plan: ${blockers[0]}`,
+        id: 'engine',
+        ok: false,
+        suggestions: [`Plan for the installed release: r1 plan ... --engine ${engine} --engine-version ${probe.version}.`, `Or upgrade ${name} (the plan was made for ${plannedVersion}), or serve with --docker.`],
+      }
+    }
+  }
+
+  const notes = [
+    ...(probe.version === plannedVersion ? [] : [`the plan was made for ${plannedVersion}; the command is rebuilt for ${probe.version}`]),
+    ...(resolved.warning ? [resolved.warning] : []),
+  ]
+  return {detail: `${name} ${probe.version} installed${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`, id: 'engine', ok: true, suggestions: []}
 }
 
 export interface GpuFact {

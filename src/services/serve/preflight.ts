@@ -47,15 +47,26 @@ export async function preflight(deps: ServeDeps, options: ServeOptions, events: 
   }
 
   const installed = await probeEngine(deps, plan.engine, options.docker)
-  if (installed.timedOutS !== null) {
-    record({
-      detail: `${installed.command} did not answer within ${installed.timedOutS} s`,
-      id: 'engine',
-      ok: false,
-      suggestions: [`Run ${installed.command} yourself to see where it hangs (a broken CUDA or Python install, a network file system).`],
-    })
-  } else record(options.docker ? dockerCheck(installed) : checkEngine(plan.engine, installed, plan.engineVersion))
-  const version = !options.docker && installed.version ? installed.version : plan.engineVersion
+  // The release that will run: the installed one (read with `vllm --version` / `import sglang`, under a deadline), or
+  // under --docker the image r1 pins for the plan's release. The installed one must be known to r1 and able to run the plan.
+  const needs = {
+    layout: {dataParallel: plan.dataParallel, dpAttention: plan.dpAttention, expertParallel: plan.expertParallel, gpusPerNode: plan.gpusPerNode, nodes: plan.nodes, pipelineParallel: plan.pipelineParallel, tensorParallel: plan.tensorParallel},
+    quantization: profile?.checkpoint.engineQuantization[plan.engine] ?? null,
+    repo: plan.checkpoint,
+  }
+  const engineCheck: PreflightCheck =
+    installed.timedOutS !== null
+      ? {
+          detail: `${installed.command} did not answer within ${installed.timedOutS} s`,
+          id: 'engine',
+          ok: false,
+          suggestions: [`Run ${installed.command} yourself to see where it hangs (a broken CUDA or Python install, a network file system).`],
+        }
+      : options.docker
+        ? dockerCheck(installed)
+        : checkEngine(plan.engine, installed, plan.engineVersion, needs)
+  record(engineCheck)
+  const version = !options.docker && installed.version && engineCheck.ok ? installed.version : plan.engineVersion
   const spec = commandFor(plan, profile, version, options, apiKeyEnv, events, deps.disk.hubCacheDir(deps.env))
   const node = pickNode(spec, options.nodeRank ?? 0)
 

@@ -15,11 +15,15 @@ const gated = {...fp8, gated: true}
 describe('dockerImage', () => {
   it.each([
     ['sglang', '0.5.14', null, 'lmsysorg/sglang:v0.5.14'],
-    ['sglang', '0.4.6.post1', null, 'lmsysorg/sglang:v0.4.6.post1'],
+    ['sglang', '0.4.6.post1', null, 'lmsysorg/sglang:v0.4.6.post1-cu124'],
+    ['sglang', '0.4.10', null, 'lmsysorg/sglang:v0.4.10-cu126'],
+    ['sglang', '0.5.0', null, 'lmsysorg/sglang:v0.5.0rc2-cu126'],
     ['vllm', '0.20.1', null, 'vllm/vllm-openai:v0.20.1'],
     ['vllm', 'v0.11.0', null, 'vllm/vllm-openai:v0.11.0'],
-    ['vllm', '0.9.1.dev705+g01220ce89', null, 'vllm/vllm-openai:latest'],
-    ['vllm', 'unknown', null, 'vllm/vllm-openai:latest'],
+    // The image of the release the command is built for: the nearest known below a dev build, the default for an unreadable one.
+    ['vllm', '0.9.1.dev705+g01220ce89', null, 'vllm/vllm-openai:v0.9.0.1'],
+    ['vllm', 'unknown', null, 'vllm/vllm-openai:v0.20.1'],
+    ['vllm', '0.29.0', null, 'vllm/vllm-openai:v0.21.0'],
     ['vllm', '0.20.1', 'orin', 'ghcr.io/nvidia-ai-iot/vllm:latest-jetson-orin'],
     ['vllm', '0.20.1', 'thor', 'ghcr.io/nvidia-ai-iot/vllm:latest-jetson-thor'],
     ['sglang', '0.5.14', 'orin', 'dustynv/sglang:r36.4.0'],

@@ -13,6 +13,7 @@ import {
   parseEngineVersion,
   sameGpu,
 } from '../../../src/core/serve/preflight.js'
+import type {Layout} from '../../../src/core/planner/plan.schema.js'
 import {curlExample, endpointUrl, redactEnv, servedModelName} from '../../../src/core/serve/usage.js'
 
 const GIB = 1024 ** 3
@@ -58,6 +59,31 @@ describe('engine version probe', () => {
     expect(checkEngine('sglang', {found: true, version: '0.5.2'}, '0.5.3').detail).toBe(
       'SGLang 0.5.2 installed (the plan was made for 0.5.3; the command is rebuilt for 0.5.2)',
     )
+  })
+
+  const layout = (over: Partial<Layout> = {}): Layout => ({dataParallel: 1, dpAttention: false, expertParallel: 1, gpusPerNode: 8, nodes: 1, pipelineParallel: 1, tensorParallel: 8, ...over})
+
+  it('refuses a release older than every one r1 knows, with the supported range', () => {
+    const old = checkEngine('vllm', {found: true, version: '0.6.6'}, '0.20.1')
+    expect(old).toMatchObject({ok: false, detail: 'vLLM 0.6.6 installed: vllm 0.6.6 is older than every release r1 knows (0.7.3 to 0.21.0): r1 supports vllm 0.7.3 to 0.21.0'})
+    expect(old.suggestions[0]).toBe('Upgrade it: pip install -U vllm.')
+  })
+
+  it('says when the installed release is newer than r1 knows: the command is built for the newest known', () => {
+    expect(checkEngine('vllm', {found: true, version: '0.29.1'}, '0.20.1').detail).toBe(
+      "vLLM 0.29.1 installed (the plan was made for 0.20.1; the command is rebuilt for 0.29.1; vllm 0.29.1 is newer than r1's engine data (0.7.3 to 0.21.0): building for 0.21.0, the newest release r1 knows)",
+    )
+  })
+
+  it('refuses a plan the installed release cannot run, and says how to plan for it', () => {
+    const needs = {layout: layout({dataParallel: 16, expertParallel: 16, nodes: 2, tensorParallel: 1}), quantization: null, repo: 'deepseek-ai/DeepSeek-R1'}
+    const dp = checkEngine('vllm', {found: true, version: '0.8.5'}, '0.20.1', needs)
+    expect(dp.ok).toBe(false)
+    expect(dp.detail).toBe('vLLM 0.8.5 installed, but it cannot run this plan: vLLM 0.8.5 cannot spread data parallelism over nodes (multi-node DP arrived in 0.9.0): several nodes run TP/PP over Ray')
+    expect(dp.suggestions[0]).toBe('Plan for the installed release: r1 plan ... --engine vllm --engine-version 0.8.5.')
+    expect(checkEngine('vllm', {found: true, version: '0.9.0'}, '0.20.1', needs).ok).toBe(true)
+    const awq = checkEngine('sglang', {found: true, version: '0.4.3'}, '0.5.14', {layout: layout(), quantization: 'moe_wna16', repo: 'cognitivecomputations/DeepSeek-R1-AWQ'})
+    expect(awq.detail).toBe('SGLang 0.4.3 installed, but it cannot run this plan: SGLang 0.4.3 has no --quantization moe_wna16 (needed for cognitivecomputations/DeepSeek-R1-AWQ)')
   })
 })
 
