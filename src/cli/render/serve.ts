@@ -18,7 +18,7 @@ export function planLine(plan: PlanConfig, source: 'file' | 'flags'): string {
     .filter(Boolean)
     .join(' × ')
   const where = plan.nodes > 1 ? `${plan.nodes} nodes × ${plan.gpusPerNode}× ${plan.gpu.name}` : `${plan.gpusPerNode}× ${plan.gpu.name}`
-  return `${source === 'file' ? 'Plan (from file)' : 'Plan'}: ${plan.modelName} (${plan.checkpoint}) on ${plan.engine} ${plan.engineVersion}, ${where}, ${layout}, context ${num(plan.contextLength)}, KV ${num(plan.kvCacheTokens)} tokens`
+  return `${source === 'file' ? 'Plan (from file)' : 'Plan'}: ${plan.modelName} (${plan.checkpoint}) on ${plan.engine} ${plan.engineVersion}, ${where}, ${layout}, context ${num(plan.contextLength)}, KV ${plan.kvErrorBand === undefined ? '' : '≈ '}${num(plan.kvCacheTokens)} tokens${plan.kvErrorBand === undefined ? '' : ` (±${Math.round(plan.kvErrorBand * 100)}%)`}`
 }
 
 export function checkLine(c: ChalkInstance, check: PreflightCheck): string {

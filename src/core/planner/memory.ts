@@ -46,6 +46,11 @@ export interface EstimateOptions {
   attentionBackend?: string | null
   /** Weights per GPU when known better than the computation (the search's memo). */
   weightsBytes?: number
+  /**
+   * The KV error band to use instead of the era's measured one (eras.ts KV_BANDS), one side as a fraction:
+   * a calibration record of this engine, model and GPU (issue 12) narrows it, down to 0.
+   */
+  kvBand?: number
 }
 
 const BYTES_PER_ACTIVATION = 2
@@ -130,7 +135,7 @@ export function estimateMemory(input: MemoryInput, options: EstimateOptions = {}
   const context = input.contextLength
   const reasons: string[] = []
   const notes: string[] = []
-  const band = KV_BANDS[defaults.era].relative
+  const band = options.kvBand ?? KV_BANDS[defaults.era].relative
   const tokensOf = (bytes: number): number => (bytes > 0 ? Math.floor(bytes / (perToken * block)) * block : 0)
   // Bytes of KV one request of the context needs, with the band's margin (the lower end must hold it).
   const oneRequest = Math.ceil(context / block) * block * perToken

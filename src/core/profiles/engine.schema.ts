@@ -39,82 +39,11 @@ export const AttentionBackend = z
   .strict()
 export type AttentionBackend = z.infer<typeof AttentionBackend>
 
-/** A stretch of versions in which the engine sized memory the same way. */
-export const MemoryEra = z
-  .object({
-    id: z.enum(['vllm-v0', 'vllm-v1', 'vllm-v1-cudagraph', 'sglang-tp-table', 'sglang-reserved-mem']),
-    from: Version,
-    until: Version.nullable().describe('exclusive; null = still current'),
-    description: z.string(),
-    source: z.string(),
-  })
-  .strict()
-export type MemoryEra = z.infer<typeof MemoryEra>
-
-/** vLLM get_batch_defaults: max_num_batched_tokens / max_num_seqs for `vllm serve`, by GPU memory. */
-export const BatchDefault = z
-  .object({
-    era: z.enum(['vllm-v0', 'vllm-v1', 'vllm-v1-cudagraph']),
-    minGpuGiB: z.number().nonnegative(),
-    excludeAmpere: z.boolean().describe('the large default skips A100 (ampere) in vLLM'),
-    maxNumBatchedTokens: z.number().int().positive().nullable().describe('null = max(max_model_len, 2048) (V0 without chunked prefill)'),
-    maxNumSeqs: z.number().int().positive(),
-    source: z.string(),
-  })
-  .strict()
-export type BatchDefault = z.infer<typeof BatchDefault>
-
-/** SGLang _handle_gpu_memory_settings buckets (GPU memory in MiB). */
-export const SglangBucket = z
-  .object({
-    belowMiB: z.number().positive().nullable().describe('bucket applies below this capacity; null = the rest'),
-    chunkedPrefillSize: z.number().int().positive(),
-    cudaGraphMaxBsSmallTp: z.number().int().positive().describe('tp < 4'),
-    cudaGraphMaxBsLargeTp: z.number().int().positive().describe('tp >= 4'),
-  })
-  .strict()
-export type SglangBucket = z.infer<typeof SglangBucket>
-
 export const EngineMemory = z
   .object({
-    /** vLLM: --gpu-memory-utilization default. */
+    /** vLLM: --gpu-memory-utilization default; null on SGLang (its fraction is computed, eras.ts). */
     gpuMemoryUtilization: z.number().positive().max(1).nullable(),
-    /** SGLang before the reserved-memory rule: mem_fraction_static by TP size (first row whose minTp <= tp). */
-    memFractionByTp: z.array(z.object({minTp: z.number().int().positive(), value: z.number()}).strict()).nullable(),
-    /** SGLang reserved-memory rule (MiB): 512 + 1.5 x max(chunked_prefill, 2048) + 2 x cuda_graph_max_bs + tp x pp / 8 x 1024, at least 10 GiB above 60 GiB. */
-    reservedMem: z
-      .object({
-        baseMiB: z.number(),
-        perPrefillToken: z.number(),
-        perCudaGraphBs: z.number(),
-        perTpPpEighthMiB: z.number(),
-        dpAttentionPerBsPerDp: z.number(),
-        floorAboveMiB: z.number(),
-        floorMiB: z.number(),
-        speculativeMiB: z.number(),
-        buckets: z.array(SglangBucket).min(1),
-        source: z.string(),
-      })
-      .strict()
-      .nullable(),
-    batchDefaults: z.array(BatchDefault),
-    /** Memory the engine uses outside its torch allocations (CUDA context, cuBLAS, NCCL). */
-    nonTorch: z.object({singleGpuBytes: z.number(), multiGpuBytes: z.number(), source: z.string()}).strict(),
-    /**
-     * Activation peak of the profiling forward pass, per token of max_num_batched_tokens:
-     * bytesPerElement x (mlpFactor x intermediate / TP + hiddenFactor x hidden). MoE: the routed experts' slice.
-     */
-    activation: z
-      .object({
-        mlpFactor: z.number(),
-        hiddenFactor: z.number(),
-        samplerBytesPerLogit: z.number().nonnegative().describe('the dummy sampling run: max_num_seqs x vocab x this, on top of the forward peak'),
-        source: z.string(),
-      })
-      .strict(),
-    /** CUDA-graph memory counted inside the budget (vLLM from 0.21). */
-    cudaGraphBytes: z.number().nonnegative(),
-    cudaGraphSource: z.string(),
+    source: z.string(),
   })
   .strict()
 export type EngineMemory = z.infer<typeof EngineMemory>
@@ -131,7 +60,6 @@ export const EngineProfile = z
     minComputeCapability: z.string(),
     minComputeCapabilityNote: z.string().optional(),
     bf16MinComputeCapability: Cc.default('8.0'),
-    eras: z.array(MemoryEra).min(1),
     quantKernels: z.array(QuantKernel),
     attentionBackends: z.array(AttentionBackend),
     memory: EngineMemory,

@@ -20,6 +20,7 @@ export const REPORT_COLUMNS = [
   'weightsGiB',
   'kvCacheGiB',
   'kvCacheTokens',
+  'kvErrorBand',
   'maxConcurrency',
   'decodeTokensPerSecondCeiling',
   'costPerMillionTokens',

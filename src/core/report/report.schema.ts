@@ -24,6 +24,7 @@ export const ReportRow = z
     weightsGiB: z.number().nullable().describe('weights per GPU'),
     kvCacheGiB: z.number().nullable().describe('KV cache pool per GPU'),
     kvCacheTokens: z.number().int().nullable().describe('KV capacity in tokens, per model replica'),
+    kvErrorBand: z.number().nullable().describe("the memory model's measured KV error for this engine and era, one side (0.06 = ±6%)"),
     maxConcurrency: z.number().nullable().describe('requests of `context` tokens that fit at once, over all replicas'),
     decodeTokensPerSecondCeiling: z
       .number()

@@ -136,6 +136,25 @@ describe('the engines own formulas', async () => {
     expect(long.maxConcurrency).toBe(8)
   })
 
+  it.each(['vllm', 'sglang'] as const)('%s: a context inside the error band is tight: not recommended, with what gives margin; a calibrated band of 0 lifts it', (engine) => {
+    const p = pick(cat, 'llama-8b-bf16', engine)
+    const base = estimateMemory(memoryInput(p, GPUS.rtx4090, layout(1), {contextLength: 8192}))
+    const [low, high] = base.kvCacheTokensRange
+    expect(low).toBeLessThan(base.kvCacheTokens)
+    expect(high).toBeGreaterThan(base.kvCacheTokens)
+    expect(base.kvBand).toBe(engine === 'vllm' ? 0.04 : 0.06)
+    const context = base.kvCacheTokens - 1024
+    const tight = estimateMemory(memoryInput(p, GPUS.rtx4090, layout(1), {contextLength: context}))
+    expect(tight.kvCacheTokens).toBeGreaterThanOrEqual(context)
+    expect(tight.tight).toBe(true)
+    expect(tight.fits).toBe(false)
+    expect(tight.startsUp).toBe(true)
+    expect(tight.reasons[0]).toMatch(/^tight: one [\d,]+-token request fits the predicted [\d,]+ KV tokens, but not the low end of the model's ±\d+% error/)
+    expect(tight.reasons[0]).toContain('--kv-cache-dtype fp8')
+    const calibrated = estimateMemory(memoryInput(p, GPUS.rtx4090, layout(1), {contextLength: context}), {kvBand: 0})
+    expect([calibrated.tight, calibrated.fits, calibrated.kvCacheTokensRange[0]]).toEqual([false, true, calibrated.kvCacheTokens])
+  })
+
   it('is deterministic and reports GiB figures for the plan', () => {
     const input = memoryInput(pick(cat, 'r1-fp8', 'vllm'), GPUS.h200, layout(8))
     expect(estimateMemory(input)).toEqual(estimateMemory(input))
@@ -153,7 +172,7 @@ describe('engine defaults by version', async () => {
   const ctx = (g = GPUS.h200, tp = 8) => ({contextLength: 32_768, gpu: g, layout: layout(tp), model, speculative: null})
 
   it('SGLang before the reserved-memory rule: mem_fraction_static by TP (0.88 / 0.87 / 0.85 / 0.81 / 0.79)', () => {
-    expect([1, 2, 4, 8, 16].map((tp) => engineDefaults(sglang, '0.4.6', ctx(GPUS.h100, tp)).utilization)).toEqual([0.88, 0.87, 0.85, 0.81, 0.79])
+    expect([1, 2, 4, 8, 16].map((tp) => engineDefaults(sglang, '0.4.6', ctx(GPUS.rtx4090, tp)).utilization)).toEqual([0.88, 0.87, 0.85, 0.81, 0.79])
   })
 
   it('SGLang 0.5.14: (gpu_mem - reserved) / gpu_mem with the H200 bucket (chunked prefill 8192, cuda graph bs 512)', () => {

@@ -18,8 +18,10 @@ export function fmtConc(n: number | null): string {
   return n >= 10 ? fmtInt(Math.floor(n)) : (Math.floor(n * 100) / 100).toString()
 }
 
-export function fmtTokens(n: number | null): string {
-  return n === null ? '' : fmtInt(n)
+/** "≈ 650,432 (±6%)": a KV figure with the memory model's band for its engine and era. */
+export function fmtTokens(n: number | null, band: number | null = null): string {
+  if (n === null) return ''
+  return band === null || n <= 0 ? fmtInt(n) : `≈ ${fmtInt(n)} (±${Math.round(band * 100)}%)`
 }
 
 export function fmtCost(n: number | null): string {

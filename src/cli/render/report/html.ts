@@ -166,7 +166,7 @@ function rowsSection(result: ReportResult): string {
   const rows = result.rows
     .map(
       (r) =>
-        `<tr class="row ${r.fits ? 'fit' : 'nofit'}"><td class="l">${esc(r.fleet)}</td><td class="l">${esc(r.checkpoint)}</td><td>${esc(fmtContext(r.context))}</td><td class="l">${esc(r.engine)}</td><td class="l">${r.fits ? 'yes' : 'no'}</td><td class="l">${esc(fmtLayout(r))}</td><td>${esc(fmtGiB(r.weightsGiB))}</td><td>${esc(fmtGiB(r.kvCacheGiB))}</td><td>${esc(fmtTokens(r.kvCacheTokens))}</td><td>${esc(fmtConc(r.maxConcurrency))}</td><td class="ceiling">${r.decodeTokensPerSecondCeiling === null ? '' : esc(fmtInt(r.decodeTokensPerSecondCeiling))}</td><td>${esc(fmtCost(r.costPerMillionTokens))}</td><td class="l">${esc(r.reason ?? '')}</td></tr>`,
+        `<tr class="row ${r.fits ? 'fit' : 'nofit'}"><td class="l">${esc(r.fleet)}</td><td class="l">${esc(r.checkpoint)}</td><td>${esc(fmtContext(r.context))}</td><td class="l">${esc(r.engine)}</td><td class="l">${r.fits ? 'yes' : 'no'}</td><td class="l">${esc(fmtLayout(r))}</td><td>${esc(fmtGiB(r.weightsGiB))}</td><td>${esc(fmtGiB(r.kvCacheGiB))}</td><td>${esc(fmtTokens(r.kvCacheTokens, r.kvErrorBand))}</td><td>${esc(fmtConc(r.maxConcurrency))}</td><td class="ceiling">${r.decodeTokensPerSecondCeiling === null ? '' : esc(fmtInt(r.decodeTokensPerSecondCeiling))}</td><td>${esc(fmtCost(r.costPerMillionTokens))}</td><td class="l">${esc(r.reason ?? '')}</td></tr>`,
     )
     .join('\n')
   return [

@@ -26,7 +26,7 @@ export function renderMarkdown(result: ReportResult): string {
           fmtLayout(r),
           fmtGiB(r.weightsGiB),
           fmtGiB(r.kvCacheGiB),
-          fmtTokens(r.kvCacheTokens),
+          fmtTokens(r.kvCacheTokens, r.kvErrorBand),
           fmtConc(r.maxConcurrency),
           r.decodeTokensPerSecondCeiling === null ? '' : fmtInt(r.decodeTokensPerSecondCeiling),
           fmtCost(r.costPerMillionTokens),

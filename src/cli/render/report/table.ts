@@ -15,7 +15,7 @@ export function renderTable(result: ReportResult, options: {tty: boolean}): stri
     fmtLayout(r),
     r.weightsGiB === null ? '' : `${fmtGiB(r.weightsGiB)} GiB`,
     r.kvCacheGiB === null ? '' : `${fmtGiB(r.kvCacheGiB)} GiB`,
-    fmtTokens(r.kvCacheTokens),
+    fmtTokens(r.kvCacheTokens, r.kvErrorBand),
     fmtConc(r.maxConcurrency),
     r.decodeTokensPerSecondCeiling === null ? '' : fmtInt(r.decodeTokensPerSecondCeiling),
     fmtCost(r.costPerMillionTokens),
