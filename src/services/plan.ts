@@ -19,7 +19,6 @@ import {workloadOf} from '../core/planner/pd/workload.js'
 import type {BuildOptions} from '../core/planner/types.js'
 import type {Catalog, ModelProfile} from '../core/profiles/catalog.js'
 import {requireModel} from '../core/profiles/models.js'
-import {hostName} from '../io/calibration-store.js'
 import type {Runner} from '../io/exec.js'
 import {writeFileAtomic} from '../io/files.js'
 import {planDisaggregated} from './plan-pd.js'
@@ -110,7 +109,8 @@ export function planDeps(ctx: PlanContext, profilesDir?: string): PlanDeps {
       return detect(defaultDetectDeps({catalog: catalog.gpus, env: ctx.env, runner: ctx.runner}), {fromFile: options.fromFile, includeHost: false})
     },
     calibration: async (detected) => {
-      const {openMachineStore} = await import('./calibrate.js')
+      // Loaded only for detected hardware: a --gpu plan pays nothing for the store.
+      const [{openMachineStore}, {hostName}] = await Promise.all([import('./calibrate.js'), import('../io/calibration-store.js')])
       const warnings: string[] = []
       const {machine, store} = await openMachineStore({detect: async () => detected, env: ctx.env, hostname: hostName}, warnings, detected)
       const read = await store.read()

@@ -60,7 +60,18 @@ describe('calibration store', () => {
     const read = await store.read()
     expect(read.records.map((r) => r.id)).toEqual(['0000000a', '0000000b'])
     expect(CalibrationStore.parse(JSON.parse(readFileSync(store.path, 'utf8'))).machine.hostname).toBe('gpu-box')
-    expect(readdirSync(dir).sort()).toEqual([`calibration-${machine.id}.json`])
+    expect(readdirSync(dir).sort()).toEqual([`calibration-${machine.id}.json`, `calibration-${machine.id}.json.sha256`])
+  })
+
+  it('a store edited by hand no longer has the hash r1 wrote: it is validated with zod again, and set aside when invalid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'r1-state-'))
+    const store = openCalibrationStore(dir, machine)
+    await store.update((r) => [...r, fakeRecord('0000000e')])
+    const text = readFileSync(store.path, 'utf8')
+    writeFileSync(store.path, text.replace('"kvCacheTokens": 63776', '"kvCacheTokens": "many"'))
+    const read = await store.read()
+    expect(read.records).toEqual([])
+    expect(read.warnings[0]).toMatch(/records\.0\.logged\.kvCacheTokens: /)
   })
 
   it.each([
@@ -121,6 +132,6 @@ describe('calibration store', () => {
     const stored = CalibrationStore.parse(JSON.parse(readFileSync(storePath(dir, machine), 'utf8')))
     expect(stored.records).toHaveLength(writers * each)
     expect(new Set(stored.records.map((r) => r.id)).size).toBe(writers * each)
-    expect(readdirSync(dir)).toEqual([`calibration-${machine.id}.json`])
+    expect(readdirSync(dir).sort()).toEqual([`calibration-${machine.id}.json`, `calibration-${machine.id}.json.sha256`])
   })
 })

@@ -464,3 +464,73 @@ describe('--plan FILE', () => {
     await expect(readPlanFile('p.json', () => JSON.stringify(bad))).rejects.toMatchObject({code: 'R1_BAD_PLAN_FILE'})
   })
 })
+
+describe('serve: records what the engine measured (calibration)', () => {
+  const plan = planFixture('plan-4090-vllm')
+  type Launch = Parameters<NonNullable<ServeDeps['recordLaunch']>>[0]
+
+  function recording(h: Harness): Launch[] {
+    const launches: Launch[] = []
+    h.deps.recordLaunch = async (launch) => {
+      launches.push(launch)
+      return {record: {id: 'feedc0de'} as never, store: '/state/calibration-x.json', warnings: []}
+    }
+    return launches
+  }
+
+  it('once ready: the figures the log printed, the installed version, the argv it ran, this machine\'s GPUs', async () => {
+    const h = harness()
+    const launches = recording(h)
+    h.script = (t) => {
+      if (t === 1000) h.engine.print(...VLLM_START, 'INFO [gpu_worker.py:232] Available KV cache memory: 3.41 GiB', 'INFO [kv_cache_utils.py:716] GPU KV cache size: 63,776 tokens')
+      if (t === 2000) h.setReady(true)
+    }
+
+    const said: string[] = []
+    // Once recorded, Ctrl-C (the supervision waits on signals only).
+    await rejection(serve(h.deps, options(plan), {...recorder(h.events), recorded: (text) => (said.push(text), h.send('SIGINT'))}))
+    expect(launches).toHaveLength(1)
+    expect(launches[0].version).toBe('0.20.1')
+    expect(launches[0].argv).toEqual(plan.command.argv)
+    expect(launches[0].detected?.gpus[0].name).toBe('NVIDIA GeForce RTX 4090')
+    expect(launches[0].draft.outcome).toEqual({diagnosis: null, failure: null, status: 'ready', summary: null})
+    expect(launches[0].draft.logged).toMatchObject({kvCacheGiB: 3.41, kvCacheTokens: 63_776, weightsGiB: 14.2488})
+    expect(said).toEqual(['recorded what the engine measured here as calibration record feedc0de (63,776 KV tokens): the next r1 plan on this machine starts from it'])
+  })
+
+  it('a memory failure is recorded as failed; another failure (an unknown argument) is not', async () => {
+    for (const [line, recorded] of [
+      ['torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 224.00 MiB.', true],
+      ['vllm: error: unrecognized arguments: --nope', false],
+    ] as const) {
+      const h = harness()
+      const launches = recording(h)
+      h.script = (t) => {
+        if (t === 1000) {
+          h.engine.print(...VLLM_START, line)
+          h.engine.exit(1)
+        }
+      }
+
+      await rejection(serve(h.deps, options(plan), recorder(h.events)))
+      expect(launches.map((l) => l.draft.outcome.failure)).toEqual(recorded ? ['oom'] : [])
+    }
+  })
+
+  it('a store that cannot be written is a warning, never a failed serve', async () => {
+    const h = harness()
+    h.deps.recordLaunch = async () => {
+      throw new Error('the calibration store /state/x.json stayed locked by process 7 for 10 s')
+    }
+
+    h.script = (t) => {
+      if (t === 1000) h.engine.print(...VLLM_START, 'INFO [kv_cache_utils.py:716] GPU KV cache size: 63,776 tokens')
+      if (t === 2000) h.setReady(true)
+    }
+
+    const events = recorder(h.events)
+    const error = await rejection(serve(h.deps, options(plan), {...events, warn: (m) => (events.warn?.(m), m.startsWith('could not record') && h.send('SIGINT'))}))
+    expect(error.code).toBe('R1_INTERRUPTED')
+    expect(h.events).toContain('warn could not record the calibration: the calibration store /state/x.json stayed locked by process 7 for 10 s')
+  })
+})
