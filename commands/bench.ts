@@ -38,6 +38,7 @@ ${EXIT_CODE_HELP}`
     try {
       result = await bench(benchDeps(() => cliContext(flags.verbose).loadCatalog()), {
         apiKey: flags['api-key'],
+        stallMs: flags['stall-timeout'],
         concurrency: flags.concurrency,
         dataset: flags.dataset,
         inputTokens: flags['input-tokens'],

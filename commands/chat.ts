@@ -37,6 +37,7 @@ ${EXIT_CODE_HELP}`
     const view = json ? undefined : chatStreamRenderer((s) => process.stdout.write(s), this.out, {colour: colourEnabled(process.stdout, json), showReasoning: !flags['answer-only']})
     const result = await chat(clientDeps(), {
       apiKey: flags['api-key'],
+      stallMs: flags['stall-timeout'],
       math: flags.math,
       maxTokens: flags['max-tokens'],
       model: flags.model,

@@ -41,6 +41,7 @@ ${EXIT_CODE_HELP}`
     try {
       result = await evaluate(evalDeps(), {
         apiKey: flags['api-key'],
+        stallMs: flags['stall-timeout'],
         concurrency: flags.concurrency,
         dataset: flags.dataset,
         force: flags.force,

@@ -6,23 +6,56 @@ import {chatBody, apiUrl, DEFAULT_TOP_P, parseChunk, systemPromptRefused, temper
 import type {ChatResult} from '../core/client/client.schema.js'
 import {createSseParser} from '../core/client/sse.js'
 import {createThinkSplitter, type Piece} from '../core/client/think.js'
-import {R1Error} from '../core/errors.js'
+import {isR1Error, R1Error} from '../core/errors.js'
 import {createHttpClient, monotonicNow, type HttpClient} from '../io/http.js'
+import {wait} from '../io/signals.js'
 
 export interface ClientDeps {
   http: HttpClient
   /** Milliseconds on a monotonic clock. */
   now: () => number
+  /** Waits before a retry the server asked for (429 with Retry-After); real time when absent. */
+  sleep?: (ms: number) => Promise<void>
 }
 
 export function clientDeps(): ClientDeps {
-  return {http: createHttpClient(), now: monotonicNow}
+  return {http: createHttpClient(), now: monotonicNow, sleep: wait}
 }
 
 export interface Server {
   url: string
   /** Never printed: it goes into the Authorization header only. */
   apiKey?: string
+  /** A stream with no byte for this long is an error (--stall-timeout). */
+  stallMs?: number
+}
+
+/** 429 (and 503 with Retry-After): wait as asked, at most this long each time, at most this many times. */
+export const MAX_RETRY_AFTER_S = 60
+export const MAX_RETRIES = 5
+
+/** POST the request; a rate limit is waited out (Retry-After, bounded) instead of failing the request. */
+async function openStream(deps: ClientDeps, server: Server, url: string, body: ChatRequestBody, signal: AbortSignal | undefined): Promise<AsyncIterable<string>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.http.postStream(url, body, {apiKey: server.apiKey, signal, stallMs: server.stallMs})
+    } catch (error) {
+      const data = (isR1Error(error) ? error.data : undefined) as {status?: number; retryAfterS?: number | null} | undefined
+      const status = data?.status
+      const after = data?.retryAfterS ?? null
+      if (!isR1Error(error) || error.code !== 'R1_SERVER_ERROR' || !(status === 429 || (status === 503 && after !== null))) throw error
+      if (attempt >= MAX_RETRIES) {
+        throw new R1Error('R1_SERVER_ERROR', `${error.message} (still after ${MAX_RETRIES} retries)`, {data, suggestions: ['The server is overloaded: lower --concurrency, or try again later.']})
+      }
+
+      const waitS = after ?? Math.min(2 ** attempt, 30)
+      if (waitS > MAX_RETRY_AFTER_S) {
+        throw new R1Error('R1_SERVER_ERROR', `${error.message}; it asks to retry after ${waitS} s, longer than r1 waits (${MAX_RETRY_AFTER_S} s)`, {data, suggestions: ['Try again later, or lower --concurrency.']})
+      }
+
+      await (deps.sleep ?? wait)(waitS * 1000)
+    }
+  }
 }
 
 /** The model to ask for: the one given, else the first that /v1/models lists. */
@@ -62,7 +95,7 @@ export async function streamChat(
 ): Promise<StreamedChat> {
   const url = apiUrl(server.url, '/v1/chat/completions')
   const start = deps.now()
-  const stream = await deps.http.postStream(url, body, {apiKey: server.apiKey, signal: options.signal})
+  const stream = await openStream(deps, server, url, body, options.signal)
   const sse = createSseParser()
   const split = createThinkSplitter()
   let ttftMs = -1

@@ -30,6 +30,9 @@ export function defaultReply(body) {
  * @param {string} [options.apiKey]         require this Bearer token (401 otherwise)
  * @param {(body: any, n: number) => any} [options.reply]  per request n (0-based): {reasoning: string|string[], answer: string|string[], finishReason?}
  *        or {status, message} to fail with an HTTP error, or {malformed: true}, or {cut: k} to drop the connection after k tokens
+ * @param {'stall-after-one'|'models-stall'} [options.mode]  misbehave: send one chunk of the stream then nothing (connection open),
+ *        or answer GET /v1/models with headers and then nothing
+ * @param {{first: number, retryAfter: string}} [options.rateLimit]  the first `first` chat requests get 429 with this Retry-After
  */
 export async function startFakeOpenAI(options = {}) {
   const models = options.models ?? ['deepseek-r1']
@@ -44,10 +47,22 @@ export async function startFakeOpenAI(options = {}) {
     requests.push(record)
     if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) return json(res, 401, {error: {message: 'Invalid API key', type: 'invalid_request_error'}})
     if (req.method === 'GET' && req.url === '/health') return json(res, 200, {})
+    if (req.method === 'GET' && req.url === '/v1/models' && options.mode === 'models-stall') {
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.flushHeaders()
+      return
+    }
+
     if (req.method === 'GET' && req.url === '/v1/models') return json(res, 200, {data: models.map((id) => ({id, object: 'model', owned_by: 'fake'})), object: 'list'})
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return json(res, 404, {detail: 'Not Found'})
     const body = record.body
     if (!body || !Array.isArray(body.messages)) return json(res, 400, {error: {message: 'messages is required'}})
+    if (options.rateLimit && n < options.rateLimit.first) {
+      n++
+      res.writeHead(429, {'content-type': 'application/json', 'retry-after': options.rateLimit.retryAfter})
+      return res.end(JSON.stringify({error: {message: 'rate limited'}}))
+    }
+
     const plan = (options.reply ?? defaultReply)(body, n++) ?? defaultReply(body)
     if (plan.status) return json(res, plan.status, {error: {message: plan.message ?? 'fake failure'}, object: 'error'})
     const reasoning = toTokens(plan.reasoning)
@@ -82,6 +97,11 @@ export async function startFakeOpenAI(options = {}) {
     }
 
     await sleep(options.ttftMs ?? 0)
+    if (options.mode === 'stall-after-one') {
+      chunk({role: 'assistant', ...stream[0]})
+      return
+    }
+
     for (let i = 0; i < stream.length; i++) {
       if (plan.cut !== undefined && i === plan.cut) return res.destroy()
       if (i > 0) await sleep(options.itlMs ?? 0)
