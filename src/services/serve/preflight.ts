@@ -27,6 +27,8 @@ export interface PreflightInput {
   plan: PlanConfig
   profile: Profile | null
   apiKeyEnv: string | null
+  /** The command for the installed release when it is not the plan's own (a disaggregated role: serve/roles.ts). */
+  command?: (version: string) => CommandSpec
 }
 
 export interface Preflighted {
@@ -56,7 +58,7 @@ export async function preflight(deps: ServeDeps, options: ServeOptions, events: 
     })
   } else record(options.docker ? dockerCheck(installed) : checkEngine(plan.engine, installed, plan.engineVersion))
   const version = !options.docker && installed.version ? installed.version : plan.engineVersion
-  const spec = commandFor(plan, profile, version, options, apiKeyEnv, events, deps.disk.hubCacheDir(deps.env))
+  const spec = input.command ? input.command(version) : commandFor(plan, profile, version, options, apiKeyEnv, events, deps.disk.hubCacheDir(deps.env))
   const node = pickNode(spec, options.nodeRank ?? 0)
 
   let detected: DetectResult | null = null
