@@ -22,13 +22,15 @@ ${EXIT_CODE_HELP}`
     '<%= config.bin %> plan --gpu h100-sxm --count 8 --nodes 2 --head-address 10.0.0.1 --json',
     '<%= config.bin %> plan --gpu "RTX 4090" --context 32768 --goal latency',
     '<%= config.bin %> plan --model deepseek-r1 --engine vllm --tp 8 --out plan.json',
+    '<%= config.bin %> plan --gpu H100 --count 8 --nodes 13 --model deepseek-r1 --input-tokens 2000 --output-tokens 2000 --out pd.json --kubernetes pd.yaml',
   ]
 
   static override flags = {
     ...planFlags,
     yes: Flags.boolean({char: 'y', description: 'Take the recommendation without asking.'}),
     out: Flags.string({description: 'Write the plan to this file, for `r1 serve --plan FILE`.'}),
-    force: Flags.boolean({description: 'With --out: replace an existing file.'}),
+    force: Flags.boolean({description: 'With --out or --kubernetes: replace an existing file.'}),
+    kubernetes: Flags.string({description: 'Write the Kubernetes objects of the plan to this YAML file (disaggregated: a LeaderWorkerSet per role, Services, the router Deployment).'}),
   }
 
   async run(): Promise<PlanResult> {
@@ -39,7 +41,7 @@ ${EXIT_CODE_HELP}`
       deps.choose = (choices, index) => selectOne('Which plan?', choices, index)
     }
 
-    const {result, warnings, written} = await planFromFlags(deps, {...toPlanFlags(flags), force: flags.force, out: flags.out, yes: flags.yes})
+    const {kubernetesWritten, result, warnings, written} = await planFromFlags(deps, {...toPlanFlags(flags), force: flags.force, kubernetes: flags.kubernetes, out: flags.out, yes: flags.yes})
     this.addWarnings(warnings)
     if (!this.jsonEnabled()) {
       const {renderPlan} = await import('../src/cli/render/plan.js')
@@ -48,6 +50,7 @@ ${EXIT_CODE_HELP}`
 
     if (!result.plan.fits) throw doesNotFit(result, flags.out)
     if (written) this.note(`Plan written to ${written}: start it with r1 serve --plan ${flags.out}`)
+    if (kubernetesWritten) this.note(`Kubernetes objects written to ${kubernetesWritten}: kubectl apply -f ${flags.kubernetes}`)
     return result
   }
 }

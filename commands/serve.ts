@@ -19,6 +19,8 @@ ${EXIT_CODE_HELP}`
     '<%= config.bin %> serve --model r1-distill-qwen-7b --gpu "RTX 4090" --dry-run',
     'R1_API_KEY=secret <%= config.bin %> serve --plan plan.json --host 0.0.0.0 --ready-timeout 90m --yes',
     '<%= config.bin %> serve --plan plan-2x8.json --node-rank 1 --head-address 10.0.0.1',
+    '<%= config.bin %> serve --plan pd.json --dry-run',
+    '<%= config.bin %> serve --plan pd.json --role decode --node-rank 2',
   ]
 
   static override flags = {
@@ -26,7 +28,8 @@ ${EXIT_CODE_HELP}`
     plan: Flags.string({description: 'A plan written by `r1 plan --out FILE` (instead of the plan flags).', helpGroup: 'SERVE'}),
     'api-key': Flags.string({description: 'API key the server requires (default: $R1_API_KEY). Passed to the engine through its environment, never printed.', env: 'R1_API_KEY', helpGroup: 'SERVE'}),
     docker: Flags.boolean({description: 'Run the engine\'s official docker image instead of the installed engine.', helpGroup: 'SERVE'}),
-    'node-rank': Flags.integer({description: 'Several-node plans: which node this is (0 = head).', helpGroup: 'SERVE', min: 0}),
+    'node-rank': Flags.integer({description: 'Several-node plans: which node this is (0 = head); with --role, which node of that role.', helpGroup: 'SERVE', min: 0}),
+    role: Flags.string({description: 'Disaggregated plans: the piece this machine runs (the router waits for its backends).', helpGroup: 'SERVE', options: ['prefill', 'decode', 'router']}),
     'ready-timeout': Flags.string({default: '60m', description: 'Give up when not ready after this long: seconds, or 90s, 45m, 1h30m.', helpGroup: 'SERVE'}),
     'stop-timeout': Flags.string({default: '30s', description: 'After Ctrl-C/SIGTERM, wait this long for the engine before SIGKILL.', helpGroup: 'SERVE'}),
     yes: Flags.boolean({char: 'y', description: 'Start without asking (a download of the weights, a plan choice).', helpGroup: 'SERVE'}),

@@ -65,6 +65,9 @@ export interface PlanFlags {
   disaggregate?: DisaggregateMode
   /** One address per node, in plan order (prefill nodes first): the disaggregated commands use them. */
   nodeAddresses?: string[]
+  /** Write the Kubernetes objects of the recommendation to this file (YAML). */
+  kubernetes?: string
+  kubernetesName?: string
   out?: string
   force?: boolean
   yes?: boolean
@@ -131,6 +134,8 @@ export interface PlanOutcome {
   warnings: string[]
   /** Absolute path of the --out file, when one was written. */
   written: string | null
+  /** Absolute path of the --kubernetes file, when one was written. */
+  kubernetesWritten?: string | null
 }
 
 export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<PlanOutcome> {
@@ -246,7 +251,36 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
     written = deps.writeFile(flags.out, `${JSON.stringify(file, null, 2)}\n`, {force: flags.force})
   }
 
-  return {result, warnings: [...new Set(warnings)], written}
+  let kubernetesWritten: string | null = null
+  if (flags.kubernetes && plan.fits) {
+    const yaml = await kubernetesYaml(result, flags.kubernetesName ?? 'r1', chosen)
+    kubernetesWritten = deps.writeFile(flags.kubernetes, yaml, {force: flags.force})
+  }
+
+  return {kubernetesWritten, result, warnings: [...new Set(warnings)], written}
+}
+
+/**
+ * The Kubernetes objects of the recommendation, from typed models validated against their schemas: the
+ * disaggregated plan's LWS per role, Services and router; or the aggregated plan's one LeaderWorkerSet.
+ */
+async function kubernetesYaml(result: PlanResult, name: string, chosen: Candidate): Promise<string> {
+  if (result.disaggregated?.recommended) {
+    const {pdKubernetesYaml} = await import('./pd-kubernetes.js')
+    return pdKubernetesYaml(result.disaggregated, {name})
+  }
+
+  const [{kubernetesManifest, dockerImage}, {LeaderWorkerSet}, {stringify}] = await Promise.all([
+    import('../core/engines/index.js'),
+    import('../gen/lws/leaderworkerset.x-k8s.io/v1/LeaderWorkerSet.js'),
+    import('yaml'),
+  ])
+  const p = result.plan
+  const lws = new LeaderWorkerSet(
+    kubernetesManifest({checkpoint: chosen.checkpoint, image: dockerImage(p.engine, p.engineVersion, null), model: chosen.model, name, options: {host: '0.0.0.0', port: DEFAULT_PORT}, plan: chosen.plan}) as never,
+  )
+  lws.validate()
+  return stringify(lws.toJSON(), {aliasDuplicateObjects: false})
 }
 
 /**

@@ -14,7 +14,8 @@ import {doesNotFit, type PlanContext, planDeps, type PlanFlags, planFromFlags} f
 import {commandFor, findProfile, result} from './serve/command.js'
 import {createServeDeps, sayOnce, type ServeDeps, type ServeEvents, type ServeOptions} from './serve/deps.js'
 import {launch} from './serve/launch.js'
-import {readPlanFromDisk} from './serve/plan-file.js'
+import {readPlanFileFromDisk, readPlanFromDisk} from './serve/plan-file.js'
+import {type ServeRole, serveRole} from './serve/roles.js'
 import {preflight} from './serve/preflight.js'
 
 export {containerName} from './serve/command.js'
@@ -105,6 +106,8 @@ export interface ServeFlags extends Record<string, unknown> {
   'dry-run'?: boolean
   stop?: boolean
   profiles?: string
+  /** Disaggregated plans: which piece runs on this machine. */
+  role?: string
 }
 
 /** `r1 serve --stop`: the records in the state dir, with the real registry. */
@@ -139,22 +142,29 @@ export async function serveFromFlags(
   }
 
   const apiKey = flags['api-key'] || null
-  return serve(
-    createServeDeps({confirm: ui.confirm, detect: detectLive, env: ctx.env, loadCatalog, runner: ctx.runner}),
-    {
-      apiKey,
-      apiKeySource: apiKey !== null && ctx.env.R1_API_KEY === apiKey ? 'R1_API_KEY' : '--api-key',
-      docker: Boolean(flags.docker),
-      dryRun: Boolean(flags['dry-run']),
-      headAddress: flags['head-address'] ?? null,
-      host: flags.host,
-      nodeRank: flags['node-rank'] ?? null,
-      port: flags.port,
-      readyTimeoutS,
-      resolvePlan,
-      stopTimeoutS,
-      yes: Boolean(flags.yes),
-    },
-    events,
-  )
+  const deps = createServeDeps({confirm: ui.confirm, detect: detectLive, env: ctx.env, loadCatalog, runner: ctx.runner})
+  const options: ServeOptions = {
+    apiKey,
+    apiKeySource: apiKey !== null && ctx.env.R1_API_KEY === apiKey ? 'R1_API_KEY' : '--api-key',
+    docker: Boolean(flags.docker),
+    dryRun: Boolean(flags['dry-run']),
+    headAddress: flags['head-address'] ?? null,
+    host: flags.host,
+    nodeRank: flags['node-rank'] ?? null,
+    port: flags.port,
+    readyTimeoutS,
+    resolvePlan,
+    stopTimeoutS,
+    yes: Boolean(flags.yes),
+  }
+  // A disaggregated plan file: this machine runs one piece of it (serve/roles.ts).
+  const file = flags.plan ? await readPlanFileFromDisk(flags.plan) : null
+  if (file?.disaggregated) return serveRole(deps, options, events, {disaggregated: file.disaggregated, plan: file.plan}, (flags.role as ServeRole | undefined) ?? null)
+  if (flags.role) {
+    throw new R1Error('R1_USAGE', `--role ${flags.role} runs one piece of a disaggregated plan; ${flags.plan ? `${flags.plan} is not one` : 'pass its file with --plan'}.`, {
+      suggestions: ['Write one with r1 plan --nodes N --input-tokens … --output-tokens … --out plan.json (R1 on several nodes), then r1 serve --plan plan.json --role prefill|decode|router.'],
+    })
+  }
+
+  return serve(deps, options, events)
 }

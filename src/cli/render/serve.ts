@@ -31,7 +31,7 @@ export function commandLines(result: ServeResult): string[] {
   const lines: string[] = []
   const several = result.commands.length > 1
   for (const node of result.commands) {
-    if (several) lines.push(`# node ${node.rank} (${node.role})`)
+    if (several) lines.push(node.label ? `# ${node.label}` : `# node ${node.rank} (${node.role})`)
     for (const before of node.before) lines.push(shellQuote(before))
     lines.push(shellLine({argv: node.argv, env: node.env, passEnv: result.passEnv}))
     if (several) lines.push('')

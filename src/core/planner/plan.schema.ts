@@ -49,6 +49,8 @@ export const NodeCommand = z
     before: z.array(z.array(z.string())),
     argv: z.array(z.string()),
     env: z.record(z.string(), z.string()),
+    /** What the node is, in words (disaggregated plans: "node 3: decode 0, rank 0"). */
+    label: z.string().optional(),
   })
   .strict()
 export type NodeCommand = z.infer<typeof NodeCommand>

@@ -20,6 +20,7 @@ export const ServeNodeCommand = z
     before: z.array(z.array(z.string())).describe('commands run first on this node (ray start ...)'),
     argv: z.array(z.string()),
     env: z.record(z.string(), z.string()).describe('secrets appear as "<from NAME>", never by value'),
+    label: z.string().optional().describe('what the node is (disaggregated plans: role, instance, rank)'),
   })
   .strict()
 

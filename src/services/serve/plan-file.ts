@@ -1,10 +1,15 @@
 /** `--plan FILE`: the file `r1 plan --out` writes, validated (zod loaded here only). */
 import {R1Error} from '../../core/errors.js'
-import type {PlanConfig} from '../../core/planner/plan.schema.js'
+import type {PlanConfig, PlanFile} from '../../core/planner/plan.schema.js'
 import {readTextFile} from '../../io/files.js'
 
 /** Reads --plan FILE from disk. */
 export async function readPlanFromDisk(path: string): Promise<PlanConfig> {
+  return (await readPlanFileFromDisk(path)).plan
+}
+
+/** Reads --plan FILE from disk with its disaggregated part (r1 serve --role). */
+export async function readPlanFileFromDisk(path: string): Promise<PlanFile> {
   let text: string | null
   try {
     text = await readTextFile(path)
@@ -13,10 +18,14 @@ export async function readPlanFromDisk(path: string): Promise<PlanConfig> {
     text = null
   }
 
-  return readPlanFile(path, () => text)
+  return readWholePlanFile(path, () => text)
 }
 
 export async function readPlanFile(path: string, read: (path: string) => string | null): Promise<PlanConfig> {
+  return (await readWholePlanFile(path, read)).plan
+}
+
+export async function readWholePlanFile(path: string, read: (path: string) => string | null): Promise<PlanFile> {
   const text = read(path)
   if (text === null) {
     throw new R1Error('R1_FILE_NOT_FOUND', `plan file not found: ${path}`, {suggestions: ['Write one with r1 plan --out plan.json, or pass the plan flags instead of --plan.']})
@@ -39,5 +48,5 @@ export async function readPlanFile(path: string, read: (path: string) => string 
     })
   }
 
-  return parsed.data.plan
+  return parsed.data
 }

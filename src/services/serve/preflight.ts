@@ -27,6 +27,8 @@ export interface PreflightInput {
   plan: PlanConfig
   profile: Profile | null
   apiKeyEnv: string | null
+  /** The command for the installed release when it is not the plan's own (a disaggregated role: serve/roles.ts). */
+  command?: (version: string) => CommandSpec
 }
 
 export interface Preflighted {
@@ -67,7 +69,7 @@ export async function preflight(deps: ServeDeps, options: ServeOptions, events: 
         : checkEngine(plan.engine, installed, plan.engineVersion, needs)
   record(engineCheck)
   const version = !options.docker && installed.version && engineCheck.ok ? installed.version : plan.engineVersion
-  const spec = commandFor(plan, profile, version, options, apiKeyEnv, events, deps.disk.hubCacheDir(deps.env))
+  const spec = input.command ? input.command(version) : commandFor(plan, profile, version, options, apiKeyEnv, events, deps.disk.hubCacheDir(deps.env))
   const node = pickNode(spec, options.nodeRank ?? 0)
 
   let detected: DetectResult | null = null

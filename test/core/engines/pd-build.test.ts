@@ -4,6 +4,7 @@ import {dirname, join} from 'node:path'
 
 import {beforeAll, describe, expect, test} from 'vitest'
 
+import {gateProblems} from '../../../src/core/engines/gate.js'
 import {buildPd, type PdBuild} from '../../../src/core/engines/pd/build.js'
 import {decodePlan, prefillPlan, rolePlanCore} from '../../../src/core/planner/pd/assemble.js'
 import {calibrate, rateGpu} from '../../../src/core/planner/pd/calibration.js'
@@ -137,6 +138,20 @@ describe('PD commands (SGLang)', () => {
 
   test('SGLang before 0.4.4.post2 has no PD: a usage error naming the floor', () => {
     expect(codeOf(() => planFor('sglang', '0.4.3', 13))).toBe('R1_INVALID_FLAGS')
+  })
+})
+
+describe('the per-release gate on PD commands', () => {
+  test.each([
+    ['sglang', '0.5.9'],
+    ['sglang', '0.5.14'],
+    ['vllm', '0.11.0'],
+    ['vllm', '0.20.1'],
+  ] as const)('%s %s: every node passes; the removed or unknown flag would not', (engine, version) => {
+    const {build} = planFor(engine, version, 13)
+    for (const n of build.nodes) expect(gateProblems({engine, spec: {argv: n.argv, env: n.env, nodes: [], passEnv: []}, version})).toEqual([])
+    const bad = [...build.nodes[0].argv, engine === 'sglang' ? '--disaggregation-prefill-pp' : '--kv-transfer-backend', '1']
+    expect(gateProblems({engine, spec: {argv: bad, env: {}, nodes: [], passEnv: []}, version: engine === 'sglang' ? '0.5.14' : version}).length).toBeGreaterThan(0)
   })
 })
 

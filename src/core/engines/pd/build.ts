@@ -22,6 +22,7 @@ import type {Checkpoint, ModelProfile} from '../../profiles/catalog.js'
 import type {PdNode, PdRolePlan, PdRouter} from '../../planner/pd/pd.schema.js'
 import type {PlanCore} from '../../planner/types.js'
 import {buildEngine} from '../build.js'
+import {assertGate} from '../gate.js'
 import {str} from '../common.js'
 import {type PdFlags, requirePd} from './versions.js'
 
@@ -91,6 +92,7 @@ export function buildPd(input: PdBuildInput): PdBuild {
       for (const w of built.warnings) if (!w.includes('head node\'s address')) warnings.push(w)
       for (const name of built.spec.passEnv) passEnv.add(name)
       const perNode = built.spec.nodes.length > 0 ? built.spec.nodes : [{argv: built.spec.argv, before: [], env: built.spec.env, rank: 0, role: 'head' as const}]
+      const instanceNodes: PdNode[] = []
       for (const n of perNode) {
         const node = first + n.rank
         const edited = engine === 'sglang' ? sglangRole(n.argv, role, input, flags, i) : vllmRole(n.argv, role, input, flags)
@@ -100,8 +102,13 @@ export function buildPd(input: PdBuildInput): PdBuild {
           env.VLLM_NIXL_SIDE_CHANNEL_PORT = str(ports.nixl ?? 0)
         }
 
-        nodes.push({address: address(node), argv: edited.argv, env, httpPort: n.rank === 0 ? ports.http : null, instance: i, node, rank: n.rank, role, roleRank: roleRank++})
+        instanceNodes.push({address: address(node), argv: edited.argv, env, httpPort: n.rank === 0 ? ports.http : null, instance: i, node, rank: n.rank, role, roleRank: roleRank++})
       }
+
+      // The per-release gate (engines/gate.ts) on the role's final argv, every node: a problem is a bug in r1 (R1_BUG).
+      const gated = instanceNodes.map((n) => ({argv: n.argv, before: [], env: n.env, rank: n.rank, role: n.rank === 0 ? ('head' as const) : ('worker' as const)}))
+      assertGate({engine, gpu: plan.gpu, spec: {argv: gated[0].argv, env: gated[0].env, nodes: gated.length > 1 ? gated : [], passEnv: built.spec.passEnv}, version: input.engineVersion})
+      nodes.push(...instanceNodes)
 
       if (role === 'prefill') prefillUrls.push({bootstrapPort: engine === 'sglang' ? ports.bootstrap : null, url: `http://${leader}:${ports.http}`})
       else decodeUrls.push(`http://${leader}:${ports.http}`)
