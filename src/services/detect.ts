@@ -13,6 +13,7 @@ import {recognizeSmiFailure, smiFailureError} from '../core/detect/smi-errors.js
 import {parseTable} from '../core/detect/table.js'
 import {parseTopology} from '../core/detect/topo.js'
 import {R1Error} from '../core/errors.js'
+import {quoteForeign} from '../core/text/sanitize.js'
 import type {GpuProfile} from '../core/profiles/gpu.schema.js'
 import type {CaptureResult, Runner} from '../io/exec.js'
 import {readStdin, readTextFile} from '../io/files.js'
@@ -81,12 +82,14 @@ function output(r: CaptureResult): string {
   return `${r.stdout}\n${r.stderr}`
 }
 
+/** The first line nvidia-smi printed, quoted safely (escaped, at most a few hundred characters). */
 function firstLine(r: CaptureResult): string {
-  return (
-    output(r)
+  const text = output(r).slice(0, 4096)
+  return quoteForeign(
+    text
       .split('\n')
       .map((l) => l.trim())
-      .find(Boolean) ?? `exit code ${r.exitCode}`
+      .find(Boolean) ?? `exit code ${r.exitCode}`,
   )
 }
 

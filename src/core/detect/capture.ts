@@ -1,5 +1,6 @@
 /** A saved capture: recognise its format by content, parse it, classify its GPUs. */
 import {R1Error} from '../errors.js'
+import {escapeControls} from '../text/sanitize.js'
 import type {GpuProfile} from '../profiles/gpu.schema.js'
 import {classifyGpus} from './classify.js'
 import {looksLikeCsvNoHeader, looksLikeCsvWithHeader, parseCsvNoHeader, parseCsvWithHeader, parseOwnQuery} from './csv.js'
@@ -95,9 +96,44 @@ export function parseCaptureText(text: string, catalog: readonly GpuProfile[]): 
   })
 }
 
+/** More GPUs than any one machine has: a capture with more is not one machine's. */
+export const MAX_CAPTURE_GPUS = 1024
+/** 16 TiB: more memory than any GPU has. */
+const MAX_GPU_MIB = 16 * 1024 * 1024
+
+/** What a capture may not say: no GPU at all, the same index twice, memory no GPU has. */
+export function checkCapture(parsed: ParsedCapture): void {
+  // A version capture names no GPU by nature, and a cut-off `-q` that says how many are attached is not "none".
+  const saysNothing = parsed.format === 'version' || parsed.warnings.some((w) => w.includes('GPUs are attached'))
+  if (parsed.gpus.length === 0 && !saysNothing) {
+    throw new R1Error('R1_NO_GPU', 'no NVIDIA GPU was found in the capture', {
+      suggestions: ['Capture a machine with GPUs: `nvidia-smi -q -x > gpus.xml` there, then r1 detect --from-file gpus.xml.', 'Plan without detecting: r1 plan --gpu h100 --count 8.'],
+    })
+  }
+
+  const bad = (why: string) =>
+    new R1Error('R1_UNRECOGNIZED_CAPTURE', `the capture is not a real machine's: ${why}`, {suggestions: ['Capture it again with nvidia-smi -q -x, unedited.']})
+  if (parsed.gpus.length === 0) return
+  if (parsed.gpus.length > MAX_CAPTURE_GPUS) throw bad(`it lists ${parsed.gpus.length} GPUs (one machine has at most ${MAX_CAPTURE_GPUS})`)
+  const seen = new Set<number>()
+  for (const g of parsed.gpus) {
+    if (seen.has(g.index)) throw bad(`GPU index ${g.index} appears twice`)
+    seen.add(g.index)
+    for (const [what, v] of [['memory.total', g.memoryTotalMiB], ['memory.used', g.memoryUsedMiB]] as const) {
+      if (v !== null && (!Number.isFinite(v) || v < 0 || v > MAX_GPU_MIB)) throw bad(`GPU ${g.index} has ${what} ${v} MiB (a GPU has 0 to ${MAX_GPU_MIB} MiB)`)
+    }
+
+    if (g.memoryTotalMiB !== null && g.memoryUsedMiB !== null && g.memoryUsedMiB > g.memoryTotalMiB) {
+      throw bad(`GPU ${g.index} uses ${g.memoryUsedMiB} MiB of ${g.memoryTotalMiB} MiB`)
+    }
+  }
+}
+
 /** The result of `r1 detect --from-file`: the capture is another machine, so no host facts. */
 export function detectFromCapture(text: string, catalog: readonly GpuProfile[]): {result: DetectResult; warnings: string[]} {
   const parsed = parseCaptureText(text, catalog)
+  checkCapture(parsed)
+  for (const g of parsed.gpus) if (g.name !== null) g.name = escapeControls(g.name)
   const {gpus, warnings} = classifyGpus(parsed.gpus, catalog)
   return {
     result: {
