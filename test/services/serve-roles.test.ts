@@ -59,7 +59,7 @@ function harness(version = '0.5.14', healthy: (url: string, t: number) => boolea
     async spawn(cmd, args, opts = {}) {
       spawned.push({argv: [cmd, ...args], env: opts.env ?? {}, t: clock.t})
       const exited = new Promise<{exitCode: number | null; signal: string | null; notFound: boolean}>((resolve) => (finish = resolve))
-      return {exited, killGroup: () => finish({exitCode: null, notFound: false, signal: 'SIGTERM'}), pid: 4242}
+      return {alive: () => [], closeOutput() {}, exited, killTree: () => finish({exitCode: null, notFound: false, signal: 'SIGTERM'}), owner: 'test', pid: 4242}
     },
   }
   const deps: ServeDeps = {
