@@ -1,0 +1,27 @@
+/**
+ * `r1 pln`: an unknown command is a usage error (exit 2), with "did you mean" and, under --json,
+ * the same error envelope every command prints (STYLE.md §3, §4). oclif's default exits 1, the code
+ * r1 keeps for its own bugs.
+ */
+import {Errors, type Hook} from '@oclif/core'
+
+import type {ErrorEnvelope} from '../base-command.js'
+import {EXIT} from '../exit-codes.js'
+import {closestNames} from '../flags.js'
+
+const hook: Hook<'command_not_found'> = async function (opts) {
+  const typed = opts.id.replaceAll(':', ' ')
+  const commands = opts.config.commandIDs.map((id) => id.replaceAll(':', ' '))
+  const close = closestNames(typed, commands)
+  const suggestions = [...(close.length > 0 ? [`Did you mean r1 ${close.join(' or r1 ')}?`] : []), `See the commands with r1 --help.`]
+  const envelope: ErrorEnvelope = {status: EXIT.usage, error: {code: 'R1_INVALID_FLAGS', message: `unknown command "${typed}"`, suggestions}}
+  if ((opts.argv ?? []).includes('--json')) {
+    process.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`)
+  } else {
+    process.stderr.write(`Error: ${envelope.error.message}\nCode: ${envelope.error.code}\nTry this:\n${suggestions.map((s) => `  - ${s}`).join('\n')}\n`)
+  }
+
+  throw new Errors.ExitError(EXIT.usage)
+}
+
+export default hook
