@@ -5,10 +5,9 @@ import {EXIT_CODE_HELP} from '../src/cli/exit-codes.js'
 import {noHeadersFlag, planFlags, toPlanFlags} from '../src/cli/flags.js'
 import {PLAN_COLUMNS_HELP} from '../src/cli/render/plan-help.js'
 import {terminalWidth} from '../src/cli/style.js'
-import {LAYOUT_HELP} from '../src/core/planner/layout-text.js'
 import {R1Error} from '../src/core/errors.js'
 import {cliContext} from '../src/cli/run-context.js'
-import {doesNotFit, planDeps, planFromFlags, RECOMMENDATION_RULE, type PlanResult} from '../src/services/plan.js'
+import {doesNotFit, LAYOUT_HELP, planDeps, planFromFlags, RECOMMENDATION_RULE, type PlanResult} from '../src/services/plan.js'
 
 export default class Plan extends R1Command {
   static override summary = 'Plan a DeepSeek-R1 deployment: which model, checkpoint, engine and layout fit the GPUs, and the command to start it.'

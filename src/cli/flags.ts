@@ -234,20 +234,18 @@ export function toPlanFlags(flags: Record<string, unknown>): PlanFlagValues {
 /** The parsed values of planFlags: the plan service's input, less what only `r1 plan` or `r1 serve` add. */
 export type PlanFlagValues = Omit<PlanFlags, 'apiKeyEnv' | 'force' | 'out' | 'yes'>
 
-/** Edit distance, for "did you mean" on flags and commands. */
+/** Edit distance with transpositions ("modle" is one edit from "model"), for "did you mean" on flags and commands. */
 export function editDistance(a: string, b: string): number {
-  const d = Array.from({length: b.length + 1}, (_, j) => j)
+  const d: number[][] = Array.from({length: a.length + 1}, (_, i) => Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
   for (let i = 1; i <= a.length; i++) {
-    let prev = d[0]
-    d[0] = i
     for (let j = 1; j <= b.length; j++) {
-      const held = d[j]
-      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = held
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
     }
   }
 
-  return d[b.length]
+  return d[a.length][b.length]
 }
 
 /** The names closest to what was typed (at most two edits, or a prefix), best first. */

@@ -27,6 +27,7 @@ import {planDisaggregated} from './plan-pd.js'
 export type {PlanHardware, PlanResult} from '../core/planner/plan-result.schema.js'
 export type {PlanConfig} from '../core/planner/plan.schema.js'
 export {RECOMMENDATION_RULE} from '../core/planner/recommend.js'
+export {LAYOUT_HELP} from '../core/planner/layout-text.js'
 
 /** R1's advertised context (128K), the default --context. */
 export const DEFAULT_CONTEXT = 131_072

@@ -16,8 +16,7 @@
 import type {Goal, Quantization} from '../constants.js'
 import type {Candidate} from './search.js'
 import {fmtInt} from './search.js'
-import {layoutText} from './layout-text.js'
-import {modelStrength as strength} from '../profiles/model.schema.js'
+import {modelStrength as strength} from '../profiles/strength.js'
 
 export interface RecommendRules {
   goal: Goal

@@ -331,7 +331,8 @@ export function enumerateLayouts(model: ModelProfile, engine: EngineProfile['id'
   const wantPp = !tpFillsNode(model, perNode) || pins.pipelineParallel !== undefined
   if (wantPp) {
     for (const tp of tps) {
-      for (const n of unique([1, nodes])) {
+      // A distill fits in one node: its stages stay there (as its TP does), unless pinned.
+      for (const n of unique([1, moe || hasPins(pins) ? nodes : 1])) {
         const pp = (perNode / tp) * n
         if (pp <= 1) continue
         add(tp, pp, 1, 1, false)

@@ -8,7 +8,7 @@ import type {ReportModel} from './build.js'
 /** "8192,32k,128K" → [8192, 32768, 131072] (k = 1024, as `r1 plan --context` reads it), sorted, without duplicates. */
 export function parseContexts(spec: string): number[] {
   const out = new Set<number>()
-  for (const part of spec.split(/,(?!\d{3}(?:\D|$))/).map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of spec.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
     const n = parseTokenCount(part)
     if (n === null || n < LIMITS.context.min || n > LIMITS.context.max) {
       throw new R1Error('R1_INVALID_FLAGS', `--context must be token counts from ${rangeText(LIMITS.context)}, comma separated (8192, 32k or 128K); got "${part}"`, {
