@@ -24,7 +24,7 @@ describe('r1 plan (command)', () => {
     const {stdout, stderr} = await runCommand(['plan', '--gpu', 'H200', '--count', '8'], {root: ROOT})
     const lines = stdout.trimEnd().split('\n')
     expect(lines[0]).toBe('Hardware: 8 × NVIDIA H200 (hopper, sm_90, 140.4 GiB each, NVLink)')
-    expect(lines[1]).toBe('Recommended: DeepSeek-R1 671B FP8 on SGLang 0.5.14, TP8 DP8 EP8 (DP attention) on 8 GPUs: 8 requests of 131,072 at once')
+    expect(lines[1]).toBe('Recommended: DeepSeek-R1 671B FP8 on SGLang 0.5.14, TP8 DP8 EP8 (DP attention) on 8 GPUs: 16 requests of 131,072 at once')
     expect(stdout).toMatch(/^Command:\npython3 -m sglang\.launch_server --model-path deepseek-ai\/DeepSeek-R1-0528 /m)
     // Piped: the header stays; tab-separated rows, nothing cut; the recommended row marked.
     const header = lines.findIndex((l) => l.startsWith('MODEL\t'))

@@ -200,10 +200,10 @@ describe('plan service', () => {
     expect(f.seen.choices).toHaveLength(1)
     expect(f.seen.choices[0].index).toBe(0)
     const labels = f.seen.choices[0].labels
-    expect(labels[0]).toBe('* DeepSeek-R1 671B FP8 (r1-0528-fp8) on SGLang, TP8 DP8 EP8 (DP attention): 8 at once (recommended)')
+    expect(labels[0]).toBe('* DeepSeek-R1 671B FP8 (r1-0528-fp8) on SGLang, TP8 DP8 EP8 (DP attention): 16 at once (recommended)')
     expect(labels.filter((l) => l.includes('recommended'))).toHaveLength(1)
     expect(new Set(labels).size).toBe(labels.length)
-    expect(labels).toContain('DeepSeek-R1 671B FP8 (r1-fp8) on SGLang, TP8 DP8 EP8 (DP attention): 8 at once')
+    expect(labels).toContain('DeepSeek-R1 671B FP8 (r1-fp8) on SGLang, TP8 DP8 EP8 (DP attention): 16 at once')
     expect(result.plan).toEqual(result.candidates[1])
     expect(result.why[0]).toMatch(/^Chosen by hand from \d+ fitting plans \(recommended: DeepSeek-R1 671B FP8 on SGLang\)\.$/)
 
