@@ -56,6 +56,19 @@ describe('flag errors (e2e): the flag, the value and the rule; exit 2; the JSON 
   })
 })
 
+describe('report --format X --json (e2e)', () => {
+  it('is refused with a clear message when X is not json; --format json --json is the envelope around --format json', async () => {
+    const r = await runCli(['report', '--fleet', '8xH200', '--models', 'qwen-7b', '--context', '8k', '--format', 'csv', '--json'])
+    expect(r.exitCode).toBe(2)
+    const json = JSON.parse(r.stdout)
+    expect(json.error).toMatchObject({code: 'R1_INVALID_FLAGS', message: '--format csv and --json ask for two outputs; --json prints the JSON envelope (the result of --format json)'})
+    const plain = await runCli(['report', '--fleet', '8xH200', '--models', 'qwen-7b', '--context', '8k', '--format', 'json'])
+    const enveloped = await runCli(['report', '--fleet', '8xH200', '--models', 'qwen-7b', '--context', '8k', '--format', 'json', '--json'])
+    expect(enveloped.exitCode).toBe(0)
+    expect(JSON.parse(enveloped.stdout).result).toEqual(JSON.parse(plain.stdout))
+  })
+})
+
 describe('the names people type (e2e)', () => {
   it('the engines\' flag names are aliases: --tensor-parallel-size, --tp-size, --pipeline-parallel-size, --pp-size, --data-parallel-size, --dp-size, --max-model-len, --context-length', async () => {
     const cases: Array<[string[], Record<string, unknown>]> = [

@@ -3,7 +3,7 @@ import type {ReportResult} from '../../../core/report/report.schema.js'
 import {table} from '../../style.js'
 import {fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtLayout, fmtTokens} from './format.js'
 
-export const TABLE_HEADER = ['FLEET', 'CHECKPOINT', 'CTX', 'ENGINE', 'FITS', 'LAYOUT', 'WEIGHTS/GPU', 'KV/GPU', 'KV TOKENS', 'CONC', 'CEILING tok/s', '$/M tok', 'REASON']
+export const TABLE_HEADER = ['FLEET', 'CHECKPOINT', 'CTX', 'ENGINE', 'FITS', 'LAYOUT', 'WEIGHTS/GPU', 'KV/GPU', 'KV TOKENS', 'CONC', 'CEILING tok/s', '$/M tok AT CEILING', 'REASON']
 
 export function renderTable(result: ReportResult, options: {tty: boolean; headers?: boolean; width?: number}): string {
   const rows = result.rows.map((r) => [
