@@ -2,6 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {R1Command} from '../src/cli/base-command.js'
 import {clientFlags} from '../src/cli/client-flags.js'
+import {wholeFlagWithDefault} from '../src/cli/flags.js'
+import {LIMITS} from '../src/core/units.js'
 import {EXIT_CODE_HELP} from '../src/cli/exit-codes.js'
 import {createProgress, progressEnabled} from '../src/cli/progress.js'
 import {renderBench} from '../src/cli/render/bench.js'
@@ -23,10 +25,10 @@ ${EXIT_CODE_HELP}`
 
   static override flags = {
     ...clientFlags,
-    concurrency: Flags.integer({default: 8, description: 'Requests in flight at once.', min: 1}),
-    requests: Flags.integer({default: 64, description: 'Requests in all.', min: 1}),
-    'input-tokens': Flags.integer({default: 512, description: 'Approximate prompt length of the synthetic prompts.', min: 1}),
-    'output-tokens': Flags.integer({default: 128, description: 'Tokens to generate per request (max_tokens, with ignore_eos).', min: 1}),
+    concurrency: wholeFlagWithDefault({default: 8, description: 'Requests in flight at once', range: LIMITS.concurrency}),
+    requests: wholeFlagWithDefault({default: 64, description: 'Requests in all', range: LIMITS.requests}),
+    'input-tokens': wholeFlagWithDefault({default: 512, description: 'Approximate prompt length of the synthetic prompts', range: LIMITS.tokens, tokens: true}),
+    'output-tokens': wholeFlagWithDefault({default: 128, description: 'Tokens to generate per request (max_tokens, with ignore_eos)', range: LIMITS.tokens, tokens: true}),
     dataset: Flags.string({description: 'JSONL file of {"prompt": "..."} to send instead of synthetic prompts (used in turn).'}),
     plan: Flags.string({description: 'A plan file (r1 plan --out) whose ceiling and KV capacity to print beside the measurements.'}),
   }

@@ -1,7 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
 import {R1Command} from '../src/cli/base-command.js'
-import {clientFlags, temperatureFlag} from '../src/cli/client-flags.js'
+import {clientFlags} from '../src/cli/client-flags.js'
+import {maxTokensFlag, temperatureFlag} from '../src/cli/flags.js'
 import {EXIT_CODE_HELP} from '../src/cli/exit-codes.js'
 import {chatStreamRenderer, chatSummary} from '../src/cli/render/chat.js'
 import {colourEnabled} from '../src/cli/style.js'
@@ -26,7 +27,7 @@ ${EXIT_CODE_HELP}`
     ...clientFlags,
     math: Flags.boolean({description: 'Append "Please reason step by step, and put your final answer within \\boxed{}."'}),
     temperature: temperatureFlag(),
-    'max-tokens': Flags.integer({description: 'Cap on the generated tokens (reasoning included) [default: the server’s].', min: 1}),
+    'max-tokens': maxTokensFlag('Cap on the generated tokens (reasoning included) [default: the server’s]'),
     'answer-only': Flags.boolean({description: 'Print the answer without the reasoning.'}),
     system: Flags.string({description: 'Refused: R1 takes no system prompt (put instructions in PROMPT).', hidden: false}),
   }

@@ -2,8 +2,9 @@ import {Flags} from '@oclif/core'
 
 import {R1Command} from '../src/cli/base-command.js'
 import {EXIT_CODE_HELP} from '../src/cli/exit-codes.js'
-import {profilesFlag} from '../src/cli/flags.js'
+import {noHeadersFlag, profilesFlag} from '../src/cli/flags.js'
 import {renderDetect} from '../src/cli/render/detect.js'
+import {terminalWidth} from '../src/cli/style.js'
 import {cliContext} from '../src/cli/run-context.js'
 import type {DetectResult} from '../src/core/detect/detect.schema.js'
 import {defaultDetectDeps, detect} from '../src/services/detect.js'
@@ -26,6 +27,7 @@ ${EXIT_CODE_HELP}`
   static override flags = {
     'from-file': Flags.string({char: 'f', description: 'Read a saved capture instead of this machine (`-` for stdin).', helpValue: 'PATH'}),
     'no-host': Flags.boolean({description: 'Skip the host facts (CPU, RAM, disk, /dev/shm).'}),
+    'no-headers': noHeadersFlag,
     profiles: profilesFlag,
   }
 
@@ -35,7 +37,7 @@ ${EXIT_CODE_HELP}`
     const deps = defaultDetectDeps({catalog: (await ctx.loadCatalog(flags.profiles)).gpus, env: ctx.env, runner: ctx.runner})
     const {result, warnings} = await detect(deps, {fromFile: flags['from-file'], includeHost: !flags['no-host']})
     this.addWarnings(warnings)
-    if (!this.jsonEnabled()) this.log(renderDetect(result, {colour: this.out, tty: Boolean(process.stdout.isTTY)}))
+    if (!this.jsonEnabled()) this.log(renderDetect(result, {colour: this.out, headers: !flags['no-headers'], tty: Boolean(process.stdout.isTTY), width: terminalWidth()}))
     return result
   }
 }

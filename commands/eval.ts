@@ -1,7 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import {R1Command} from '../src/cli/base-command.js'
-import {clientFlags, temperatureFlag} from '../src/cli/client-flags.js'
+import {clientFlags} from '../src/cli/client-flags.js'
+import {maxTokensFlag, temperatureFlag, wholeFlag, wholeFlagWithDefault} from '../src/cli/flags.js'
+import {LIMITS} from '../src/core/units.js'
 import {EXIT_CODE_HELP} from '../src/cli/exit-codes.js'
 import {createProgress, progressEnabled} from '../src/cli/progress.js'
 import {renderEval} from '../src/cli/render/eval.js'
@@ -24,12 +26,12 @@ ${EXIT_CODE_HELP}`
 
   static override flags = {
     ...clientFlags,
-    samples: Flags.integer({default: 4, description: 'Samples per problem (K).', min: 1}),
-    concurrency: Flags.integer({default: 16, description: 'Requests in flight at once.', min: 1}),
+    samples: wholeFlagWithDefault({default: 4, description: 'Samples per problem (K)', range: LIMITS.samples}),
+    concurrency: wholeFlagWithDefault({default: 16, description: 'Requests in flight at once', range: LIMITS.concurrency}),
     dataset: Flags.string({description: 'JSONL file of {"question", "answer"} with integer answers [default: the built-in set].'}),
-    limit: Flags.integer({description: 'Only the first N problems.', min: 1}),
+    limit: wholeFlag({description: 'Only the first N problems', range: LIMITS.requests}),
     temperature: temperatureFlag(),
-    'max-tokens': Flags.integer({description: 'Cap on the generated tokens per sample [default: the server’s].', min: 1}),
+    'max-tokens': maxTokensFlag('Cap on the generated tokens per sample [default: the server’s]'),
     output: Flags.string({description: 'Write one JSON line per sample (question, reasoning, answer, extracted, correct) to this file.'}),
     force: Flags.boolean({description: 'Overwrite --output if it exists.'}),
   }

@@ -2,10 +2,11 @@ import {Flags} from '@oclif/core'
 
 import {R1Command} from '../src/cli/base-command.js'
 import {EXIT_CODE_HELP} from '../src/cli/exit-codes.js'
-import {planFlags, toPlanFlags} from '../src/cli/flags.js'
+import {planFlags, toPlanFlags, wholeFlag} from '../src/cli/flags.js'
 import {cliContext} from '../src/cli/run-context.js'
 import {R1Error} from '../src/core/errors.js'
 import type {ServeResult, StopResult} from '../src/core/serve/serve.schema.js'
+import {LIMITS} from '../src/core/units.js'
 import {serveFromFlags, stopFromFlags} from '../src/services/serve.js'
 
 export default class Serve extends R1Command {
@@ -28,7 +29,7 @@ ${EXIT_CODE_HELP}`
     plan: Flags.string({description: 'A plan written by `r1 plan --out FILE` (instead of the plan flags).', helpGroup: 'SERVE'}),
     'api-key': Flags.string({description: 'API key the server requires (default: $R1_API_KEY). Passed to the engine through its environment, never printed.', env: 'R1_API_KEY', helpGroup: 'SERVE'}),
     docker: Flags.boolean({description: 'Run the engine\'s official docker image instead of the installed engine.', helpGroup: 'SERVE'}),
-    'node-rank': Flags.integer({description: 'Several-node plans: which node this is (0 = head); with --role, which node of that role.', helpGroup: 'SERVE', min: 0}),
+    'node-rank': wholeFlag({description: 'Several-node plans: which node this is (0 = head); with --role, which node of that role', helpGroup: 'SERVE', range: {max: LIMITS.nodes.max - 1, min: 0}}),
     role: Flags.string({description: 'Disaggregated plans: the piece this machine runs (the router waits for its backends).', helpGroup: 'SERVE', options: ['prefill', 'decode', 'router']}),
     'ready-timeout': Flags.string({default: '60m', description: 'Give up when not ready after this long: seconds, or 90s, 45m, 1h30m.', helpGroup: 'SERVE'}),
     'stop-timeout': Flags.string({default: '30s', description: 'After Ctrl-C/SIGTERM, wait this long for the engine before SIGKILL.', helpGroup: 'SERVE'}),

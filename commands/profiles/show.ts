@@ -7,7 +7,7 @@ import type {ProfilesShowResult} from '../../src/core/profiles/results.schema.js
 import {showProfile} from '../../src/services/profiles.js'
 
 export default class ProfilesShow extends R1Command {
-  static override summary = 'Show one profile (model, GPU or engine) by id or alias.'
+  static override summary = 'Show one profile (model, GPU or engine) by id or alias: a summary with its public sources; the whole profile with --json.'
   static override examples = ['<%= config.bin %> profiles show h200', '<%= config.bin %> profiles show r1 --json']
   static override args = {id: Args.string({description: 'Profile id or alias.', required: true})}
   static override flags = {profiles: profilesFlag}
@@ -15,7 +15,10 @@ export default class ProfilesShow extends R1Command {
   async run(): Promise<ProfilesShowResult> {
     const {args, flags} = await this.parse(ProfilesShow)
     const result = await showProfile({loadCatalog: () => cliContext(flags.verbose).loadCatalog(flags.profiles)}, args.id)
-    if (!this.jsonEnabled()) this.log(`${result.kind.slice(0, -1)} ${args.id}\n${JSON.stringify(result.profile, null, 2)}`)
+    if (!this.jsonEnabled()) {
+      const {renderProfile} = await import('../../src/cli/render/profiles.js')
+      this.log(renderProfile(result))
+    }
     return result
   }
 }

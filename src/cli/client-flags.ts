@@ -17,14 +17,3 @@ export const clientFlags = {
     },
   })(),
 }
-
-/** --temperature as a number. */
-export const temperatureFlag = Flags.custom<number>({
-  default: 0.6,
-  description: 'Sampling temperature. DeepSeek recommends 0.5–0.7 for R1; outside that a warning says why.',
-  async parse(input) {
-    const n = Number(input)
-    if (input.trim() === '' || !Number.isFinite(n)) throw new Error(`--temperature expects a number, got "${input}"`)
-    return n
-  },
-})

@@ -35,3 +35,27 @@ export async function confirm(message: string, defaultValue = false): Promise<bo
     throw error
   }
 }
+
+/**
+ * The plan picker (`r1 plan -i`): a searchable list, the recommendation first. Typing filters the
+ * entries by every word typed; Enter takes the highlighted one. Ctrl-C → R1_INTERRUPTED (exit 130, quietly).
+ */
+export async function pickPlan(choices: readonly Choice[], defaultIndex = 0): Promise<number> {
+  const {search} = await import('@inquirer/prompts')
+  const entries = choices.map((c, i) => ({description: c.detail, name: c.label, value: i}))
+  try {
+    return await search<number>({
+      message: 'Which plan? (type to filter)',
+      pageSize: Math.min(choices.length, 12),
+      async source(term) {
+        const words = (term ?? '').toLowerCase().split(/\s+/).filter(Boolean)
+        const hits = entries.filter((e) => words.every((w) => `${e.name} ${e.description}`.toLowerCase().includes(w)))
+        // The default first when nothing is typed.
+        return words.length === 0 ? [entries[defaultIndex], ...entries.filter((_, i) => i !== defaultIndex)] : hits
+      },
+    })
+  } catch (error) {
+    if ((error as Error).name === 'ExitPromptError') throw new R1Error('R1_INTERRUPTED', 'stopped at the prompt', {cause: error})
+    throw error
+  }
+}

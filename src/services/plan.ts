@@ -12,13 +12,14 @@ import {isR1Error, R1Error} from '../core/errors.js'
 import {hardwareFromDetect, hardwareFromFlags, type ResolvedHardware} from '../core/planner/hardware.js'
 import type {PlanFile, PlanConfig} from '../core/planner/plan.schema.js'
 import type {PlanResult} from '../core/planner/plan-result.schema.js'
+import {layoutText} from '../core/planner/layout-text.js'
 import {RECOMMENDATION_RULE, recommend} from '../core/planner/recommend.js'
 import {type Candidate, fmtInt, type LayoutPins, searchCandidates} from '../core/planner/search.js'
 import type {DisaggregateMode} from '../core/planner/pd/disaggregate.js'
 import {workloadOf} from '../core/planner/pd/workload.js'
 import type {BuildOptions} from '../core/planner/types.js'
 import type {Catalog, ModelProfile} from '../core/profiles/catalog.js'
-import {requireModel} from '../core/profiles/models.js'
+import {isPublisherCheckpoint, requireModel} from '../core/profiles/models.js'
 import type {Runner} from '../io/exec.js'
 import {writeFileAtomic} from '../io/files.js'
 import {planDisaggregated} from './plan-pd.js'
@@ -26,6 +27,7 @@ import {planDisaggregated} from './plan-pd.js'
 export type {PlanHardware, PlanResult} from '../core/planner/plan-result.schema.js'
 export type {PlanConfig} from '../core/planner/plan.schema.js'
 export {RECOMMENDATION_RULE} from '../core/planner/recommend.js'
+export {LAYOUT_HELP} from '../core/planner/layout-text.js'
 
 /** R1's advertised context (128K), the default --context. */
 export const DEFAULT_CONTEXT = 131_072
@@ -167,15 +169,15 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
     pins,
     quantization: flags.quantization,
   })
-  if (searched.length === 0) throw noCandidates(flags)
+  if (searched.length === 0) throw noCandidates(flags, models, hardware)
   const {candidates, calibration, notes: calibrationNotes} = await calibrate(deps, flags, searched, hardware, info, warnings)
 
-  const {best, ranked, why} = recommend(candidates, {goal})
+  const {best, ranked, why} = recommend(candidates, {goal, named: models.named})
   let chosen = best!
   let reasons = [...why, ...calibrationNotes(best)]
   const fitting = ranked.filter((c) => c.plan.fits)
-  if (deps.choose && !flags.model && !flags.yes && fitting.length > 1) {
-    const index = await deps.choose(fitting.map((c) => choiceOf(c)), 0)
+  if (deps.choose && !flags.yes && fitting.length > 1) {
+    const index = await deps.choose(fitting.map((c, i) => choiceOf(c, i === 0 && c === best)), 0)
     if (fitting[index] && fitting[index] !== chosen) {
       chosen = fitting[index]
       reasons = [`Chosen by hand from ${fitting.length} fitting plans (recommended: ${best!.model.displayName} ${best!.checkpoint.quantization.toUpperCase()} on ${best!.engine.displayName}).`]
@@ -328,7 +330,7 @@ async function calibrate(
 }
 
 /** The error `r1 plan` exits with when nothing fits; the full result rides along for --json. */
-export function doesNotFit(result: PlanResult, out?: string): R1Error {
+export function doesNotFit(result: PlanResult, out?: string, flags?: PlanFlags): R1Error {
   const p = result.plan
   const what = `${p.modelName} ${p.quantization.toUpperCase()} on ${p.engine}`
   // Memory is the problem when the weights or one request of the context do not fit; else the GPU or engine is.
@@ -341,9 +343,25 @@ export function doesNotFit(result: PlanResult, out?: string): R1Error {
       memoryBound
         ? `Try a smaller --context (now ${fmtInt(p.contextLength)}), a 4-bit checkpoint (--quantization awq or fp4), or more GPUs (--count, --nodes).`
         : 'The GPU or the engine is what stops it (see the reason): plan for other GPUs with --gpu NAME --count N.',
-      'Drop --tp/--pp/--dp/--ep, --model, --quantization or --engine to let r1 search every layout.',
+      ...dropSuggestion(flags),
     ],
   })
+}
+
+/** "Drop --tp, --quantization …" naming only the flags that were given (all of them when unknown). */
+function dropSuggestion(flags?: PlanFlags): string[] {
+  if (!flags) return ['Drop --tp/--pp/--dp/--ep, --model, --quantization or --engine to let r1 search every layout.']
+  const given = [
+    ['--tp', flags.tp],
+    ['--pp', flags.pp],
+    ['--dp', flags.dp],
+    ['--ep', flags.ep],
+    ['--model', flags.model],
+    ['--quantization', flags.quantization],
+    ['--engine', flags.engine === 'auto' ? undefined : flags.engine],
+  ].filter(([, v]) => v !== undefined).map(([name]) => name as string)
+  if (given.length === 0) return []
+  return [`Drop ${given.join(', ')} to let r1 search every ${flags.model || flags.quantization ? 'checkpoint and ' : ''}layout.`]
 }
 
 function withCommand(c: Candidate, options: BuildOptions): PlanConfig {
@@ -351,12 +369,12 @@ function withCommand(c: Candidate, options: BuildOptions): PlanConfig {
   return {...c.plan, command}
 }
 
-function choiceOf(c: Candidate): PlanChoice {
+/** One entry of the picker: every entry distinct (model, checkpoint repository, engine, layout), the recommendation marked. */
+function choiceOf(c: Candidate, recommended: boolean): PlanChoice {
   const p = c.plan
-  const layout = [`TP ${p.tensorParallel}`, p.pipelineParallel > 1 ? `PP ${p.pipelineParallel}` : '', p.dataParallel > 1 ? `DP ${p.dataParallel}` : '', p.expertParallel > 1 ? `EP ${p.expertParallel}` : '']
   return {
-    detail: `${fmtInt(p.kvCacheTokens)} KV tokens, ${Math.floor(p.maxConcurrency)} requests of ${fmtInt(p.contextLength)} at once`,
-    label: `${p.modelName} ${p.quantization.toUpperCase()} on ${c.engine.displayName}, ${layout.filter(Boolean).join(' ')}`,
+    detail: `${fmtInt(Math.floor(p.maxConcurrency))} requests of ${fmtInt(p.contextLength)} tokens at once; ${fmtInt(p.kvCacheTokens)} KV tokens; ${p.checkpoint}`,
+    label: `${recommended ? '* ' : ''}${p.modelName} ${p.quantization.toUpperCase()} (${p.checkpointId}) on ${c.engine.displayName}, ${layoutText(c.layout)}: ${fmtInt(Math.floor(p.maxConcurrency))} at once${recommended ? ' (recommended)' : ''}`,
   }
 }
 
@@ -390,25 +408,42 @@ interface SelectedModels {
   pinned: boolean
   /** Set when --model named one checkpoint (a repository id or a checkpoint alias). */
   checkpointId?: string
+  /** Set when --model named the model's own repository without --quantization: preferred, and explained when not chosen. */
+  named?: string
 }
 
-function selectModels(catalog: Catalog, flags: PlanFlags): SelectedModels {
+/**
+ * --model as people type it. A model id or alias: every checkpoint of the model. The model's own
+ * repository ("deepseek-ai/DeepSeek-R1", the publisher's checkpoint): the model too, that checkpoint
+ * first among equals and named in the reasons when another is chosen; with --quantization, that
+ * model's checkpoint of that kind. Another checkpoint's repository or id: that checkpoint only, so a
+ * different --quantization is an error.
+ */
+export function selectModels(catalog: Catalog, flags: Pick<PlanFlags, 'model' | 'quantization'>): SelectedModels {
   if (!flags.model) return {list: catalog.models, pinned: false}
   const found = requireModel(catalog.models, flags.model)
-  if (found.checkpoint && flags.quantization && found.checkpoint.quantization !== flags.quantization) {
-    throw invalid(`--model ${flags.model} is the ${found.checkpoint.quantization.toUpperCase()} checkpoint; --quantization asks for ${flags.quantization}`, [
-      `Pass --model ${found.model.id} --quantization ${flags.quantization}, or drop --quantization.`,
+  const {checkpoint, model} = found
+  if (!checkpoint) return {list: [model], pinned: true}
+  if (isPublisherCheckpoint(checkpoint)) {
+    if (!flags.quantization) return {list: [model], named: checkpoint.id, pinned: true}
+    if (flags.quantization === checkpoint.quantization) return {checkpointId: checkpoint.id, list: [model], pinned: true}
+    return {list: [model], pinned: true}
+  }
+
+  if (flags.quantization && checkpoint.quantization !== flags.quantization) {
+    throw invalid(`--model ${flags.model} is ${model.displayName}'s ${checkpoint.quantization.toUpperCase()} checkpoint (${checkpoint.repo}); --quantization asks for ${flags.quantization}`, [
+      `Pass --model ${model.aliases[0] ?? model.id} --quantization ${flags.quantization} for its ${flags.quantization.toUpperCase()} checkpoint, or drop --quantization.`,
     ])
   }
 
-  return {checkpointId: found.checkpoint?.id, list: [found.model], pinned: true}
+  return {checkpointId: checkpoint.id, list: [model], pinned: true}
 }
 
 function checkContext(models: SelectedModels, context: number, warnings: string[]): void {
   const max = Math.max(...models.list.map((m) => m.architecture.maxPositionEmbeddings))
   if (context > max) {
     const which = models.pinned ? `${models.list[0].displayName}'s maximum` : 'the maximum of every model'
-    throw invalid(`--context ${context} is above ${which} (${fmtInt(max)} tokens)`, [`Pass --context ${max} or less.`])
+    throw invalid(`--context must be at most ${fmtInt(max)} tokens (${which}); got ${fmtInt(context)}`, [`Pass --context ${max} or less.`])
   }
 
   if (!models.pinned && context > Math.min(...models.list.map((m) => m.architecture.maxPositionEmbeddings))) {
@@ -488,11 +523,22 @@ export function checkPins(flags: Pick<PlanFlags, 'dp' | 'engine' | 'ep' | 'pp' |
   return {dataParallel: flags.dp, expertParallel: flags.ep, pipelineParallel: flags.pp, tensorParallel: flags.tp}
 }
 
-function noCandidates(flags: PlanFlags): R1Error {
-  const what = [flags.model ? `model ${flags.model}` : null, flags.quantization ? `quantization ${flags.quantization}` : null].filter(Boolean).join(' with ')
-  return new R1Error('R1_USAGE', `no checkpoint to plan for${what ? ` (${what})` : ''}`, {
-    suggestions: ['See the checkpoints of each model with `r1 profiles list models`.', 'Drop --quantization to consider every checkpoint.'],
-  })
+function noCandidates(flags: PlanFlags, models: SelectedModels, hardware: {gpusPerNode: number; nodes: number}): R1Error {
+  const checkpoints = models.list.flatMap((m) => m.checkpoints).filter((c) => (!flags.quantization || c.quantization === flags.quantization) && (!models.checkpointId || c.id === models.checkpointId))
+  if (checkpoints.length === 0) {
+    const what = [flags.model ? `--model ${flags.model}` : null, flags.quantization ? `--quantization ${flags.quantization}` : null].filter(Boolean).join(' with ')
+    const kinds = [...new Set(models.list.flatMap((m) => m.checkpoints.map((c) => c.quantization)))].join(', ')
+    return new R1Error('R1_USAGE', `no checkpoint to plan for (${what}): ${models.pinned ? `${models.list[0].displayName} has ${kinds} checkpoints` : `the checkpoints are ${kinds}`}`, {
+      suggestions: ['See the checkpoints of each model with `r1 profiles list models`.', ...(flags.quantization ? [`Drop --quantization, or pass one of ${kinds}.`] : [])],
+    })
+  }
+
+  const total = hardware.gpusPerNode * hardware.nodes
+  const pins = [['--tp', flags.tp], ['--pp', flags.pp], ['--dp', flags.dp], ['--ep', flags.ep]].filter(([, v]) => v !== undefined).map(([n, v]) => `${n} ${v}`)
+  return invalid(`no layout with ${pins.join(' ')} fits ${total} GPU${total === 1 ? '' : 's'} (${hardware.nodes > 1 ? `${hardware.nodes} nodes of ${hardware.gpusPerNode}` : 'one node'}) on ${flags.engine && flags.engine !== 'auto' ? flags.engine : 'either engine'}`, [
+    'TP × PP (× DP replicas) must use whole nodes: for example --tp 2 --pp 3 on 6 GPUs, --tp 8 --pp 2 on 2 nodes of 8.',
+    `Drop ${pins.map((p) => p.split(' ')[0]).join(', ')} to let r1 search every layout.`,
+  ])
 }
 
 function invalid(message: string, suggestions: string[] = []): R1Error {

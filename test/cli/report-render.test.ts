@@ -95,17 +95,18 @@ describe('table', () => {
   it('for people: a header, one line per row, then the ceiling\'s definition and the measured figures', () => {
     const lines = renderTable(result, {tty: true}).split('\n')
     expect(lines[0].split(/\s{2,}/)).toEqual(TABLE_HEADER.filter((h) => h !== 'REASON').concat('REASON'))
-    expect(lines[1]).toMatch(/^─+/)
     const text = lines.join('\n')
     expect(text).toContain('CEILING: an upper bound from the memory-bandwidth roofline, not a prediction.')
     expect(text).toMatch(/2,283 tok\/s per deployment: SGLang 0\.5\.6\.post1, 8×B200/)
   })
 
-  it('piped: tab-separated rows only', () => {
+  it('piped: tab-separated rows under the header; --no-headers drops it', () => {
     const lines = renderTable(result, {tty: false}).split('\n')
-    expect(lines).toHaveLength(result.rows.length)
-    const first = lines[0].split('\t')
+    expect(lines).toHaveLength(result.rows.length + 1)
+    expect(lines[0].split('\t')).toEqual(TABLE_HEADER)
+    const first = lines[1].split('\t')
     expect(first.slice(0, 5)).toEqual(['8xB200', 'deepseek-ai/DeepSeek-R1', '8K', 'sglang', 'yes'])
+    expect(renderTable(result, {headers: false, tty: false}).split('\n')).toHaveLength(result.rows.length)
   })
 })
 

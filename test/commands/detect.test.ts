@@ -21,12 +21,15 @@ describe('r1 detect (command)', () => {
     expect(json.warnings[0]).toContain('already used by other processes')
   })
 
-  it('for people: one row per GPU on stdout, warnings on stderr', async () => {
+  it('for people: one row per GPU on stdout under a header that stays when piped, warnings on stderr', async () => {
     const {stderr, stdout} = await runCommand(['detect', '--from-file', capture('a40-x10.driver550.table.txt')], {root: ROOT})
     const rows = stdout.trim().split('\n')
-    expect(rows).toHaveLength(10)
-    expect(rows[9].split('\t')).toEqual(['9', 'NVIDIA A40', 'ampere', '8.6', '45.0 GiB', '-'])
+    expect(rows).toHaveLength(11)
+    expect(rows[0].split('\t')).toEqual(['GPU', 'NAME', 'ARCH', 'CC', 'MEMORY', 'MIG'])
+    expect(rows[10].split('\t')).toEqual(['9', 'NVIDIA A40', 'ampere', '8.6', '45.0 GiB', '-'])
     expect(stderr).toBe('')
+    const bare = await runCommand(['detect', '--from-file', capture('a40-x10.driver550.table.txt'), '--no-headers'], {root: ROOT})
+    expect(bare.stdout.trim().split('\n')).toHaveLength(10)
   })
 
   it('an unknown format: exit 2, R1_UNRECOGNIZED_CAPTURE, no stack', async () => {

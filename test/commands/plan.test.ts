@@ -20,15 +20,49 @@ describe('r1 plan (command)', () => {
     expect(result.candidates.length).toBeGreaterThan(10)
   })
 
-  it('for people: the hardware line, the table, the recommendation and the command; no prompt without a TTY', async () => {
+  it('for people, the answer first: the recommendation, its reasons, the command, the best plan per model, then how many more; no prompt', async () => {
     const {stdout, stderr} = await runCommand(['plan', '--gpu', 'H200', '--count', '8'], {root: ROOT})
-    const lines = stdout.split('\n')
+    const lines = stdout.trimEnd().split('\n')
     expect(lines[0]).toBe('Hardware: 8 × NVIDIA H200 (hopper, sm_90, 140.4 GiB each, NVLink)')
-    // Piped: plain tab-separated rows, best first.
-    expect(lines[2].split('\t').slice(0, 4)).toEqual(['DeepSeek-R1 671B', 'r1-0528-fp8', 'sglang', 'TP8 DPA8 EP8'])
-    expect(stdout).toMatch(/^Recommended: DeepSeek-R1 671B FP8 \(deepseek-ai\/DeepSeek-R1-0528\) on sglang /m)
-    expect(stdout).toMatch(/^Command:\n {2}python3 -m sglang\.launch_server --model-path deepseek-ai\/DeepSeek-R1-0528 /m)
+    expect(lines[1]).toBe('Recommended: DeepSeek-R1 671B FP8 on SGLang 0.5.14, TP8 DP8 EP8 (DP attention) on 8 GPUs: 16 requests of 131,072 at once')
+    expect(stdout).toMatch(/^Command:\npython3 -m sglang\.launch_server --model-path deepseek-ai\/DeepSeek-R1-0528 /m)
+    // Piped: the header stays; tab-separated rows, nothing cut; the recommended row marked.
+    const header = lines.findIndex((l) => l.startsWith('MODEL\t'))
+    expect(lines[header].split('\t')).toEqual(['MODEL', 'CHECKPOINT', 'ENGINE', 'LAYOUT', 'WEIGHTS/GPU', 'KV/GPU', 'KV TOKENS', 'AT ONCE (128K)'])
+    expect(lines[header + 1].split('\t').slice(0, 4)).toEqual(['* R1 671B', 'r1-0528-fp8', 'sglang', 'TP8 DP8 EP8 (DP attention)'])
+    const rows = lines.slice(header + 1, -1)
+    // One line per model that fits, and each model once.
+    expect(rows).toHaveLength(7)
+    expect(new Set(rows.map((r) => r.split('\t')[0].replace('* ', ''))).size).toBe(7)
+    // Whole requests only.
+    for (const r of rows) expect(r.split('\t').at(-1)).toMatch(/^\d+$/)
+    expect(lines.at(-1)).toMatch(/^\d+ more candidates, \d+ that do not fit: --all$/)
     expect(stderr).not.toContain('Which plan?')
+  })
+
+  it('--all: every candidate; those that do not fit show "—", not zeros; --no-headers drops the header', async () => {
+    const {stdout} = await runCommand(['plan', '--gpu', 'H200', '--count', '8', '--all'], {root: ROOT})
+    const lines = stdout.trimEnd().split('\n')
+    const header = lines.findIndex((l) => l.startsWith('MODEL\t'))
+    const rows = lines.slice(header + 1).map((l) => l.split('\t'))
+    const json = JSON.parse((await runCommand(['plan', '--gpu', 'H200', '--count', '8', '--json'], {root: ROOT})).stdout)
+    expect(rows).toHaveLength(json.result.candidates.length)
+    const unfit = rows.filter((r) => r.at(-2) === 'no')
+    expect(unfit.length).toBeGreaterThan(0)
+    for (const r of unfit) {
+      expect(r.slice(5, 9)).toEqual(['—', '—', '—', '—'])
+      expect(r.join(' ')).not.toMatch(/\b0\.0 GiB\b/)
+    }
+
+    const bare = await runCommand(['plan', '--gpu', 'H200', '--count', '8', '--no-headers'], {root: ROOT})
+    expect(bare.stdout).not.toMatch(/^MODEL\t/m)
+    expect(bare.stdout).toMatch(/^\* R1 671B\t/m)
+  })
+
+  it('JSON writes the layout the same way as people read it', async () => {
+    const json = JSON.parse((await runCommand(['plan', '--gpu', 'H200', '--count', '8', '--json'], {root: ROOT})).stdout)
+    expect(json.result.plan.layout).toBe('TP8 DP8 EP8 (DP attention)')
+    expect(json.result.candidates.every((c: {layout: string}) => /^TP\d+( PP\d+)?( DP\d+)?( EP\d+)?( \(DP attention\))?( on \d+ nodes)?$/.test(c.layout))).toBe(true)
   })
 
   it('nothing fits: exit 3 with the full result in the envelope', async () => {
@@ -75,5 +109,13 @@ describe('r1 plan (command)', () => {
     expect(stdout).toContain('RECOMMENDATION RULE')
     expect(stdout).toMatch(/at least 4\s+requests\s+of\s+that\s+length\s+at\s+once/)
     expect(stdout).toContain('3    does not fit')
+    // One layout notation, explained once; DP attention by its name; the table's width rule.
+    expect(stdout).toContain('LAYOUT')
+    expect(stdout).toMatch(/"\(DP attention\)" = SGLang's\s+data-parallel/)
+    expect(stdout).not.toContain('DPA')
+    expect(stdout).toContain('TABLE WIDTH')
+    // The engines' own flag names are listed as aliases.
+    expect(stdout).toMatch(/--tensor-parallel-size/)
+    expect(stdout).toMatch(/--max-model-len/)
   })
 })

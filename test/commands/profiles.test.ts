@@ -55,6 +55,20 @@ describe('r1 profiles', () => {
     }
   })
 
+  it('show for people: a readable summary with public sources, never raw JSON or files r1 does not ship', async () => {
+    for (const id of ['r1', 'qwen-7b', 'h200', 'h100-pcie', 'sglang', 'vllm']) {
+      const {stdout} = await runCommand(['profiles', 'show', id], {root: ROOT})
+      expect(stdout.trimStart().startsWith('{')).toBe(false)
+      expect(stdout).not.toMatch(/"id":|engines\.md|gpus\.md|memory\.md|models\.json|shared\/reference/)
+      expect(stdout).toContain(`--json`)
+    }
+
+    const {stdout} = await runCommand(['profiles', 'show', 'qwen-7b'], {root: ROOT})
+    expect(stdout).toContain('AIME 2024 55.5, MATH-500 92.8')
+    expect(stdout).toContain('https://arxiv.org/abs/2501.12948')
+    expect(stdout).toMatch(/qwen-7b-awq\s+AWQ/)
+  })
+
   it('a valid user GPU and model from --profiles are listed beside the built-ins', async () => {
     const dir = profilesDir({
       'gpus/my-gpu.yaml': stringify({...h200, aliases: ['mine'], displayName: 'My GPU 48GB', id: 'my-gpu', memoryGB: 48}),

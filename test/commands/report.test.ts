@@ -36,11 +36,12 @@ describe('r1 report', () => {
     expect(lines[1]).toMatch(/^8xH200,H200 SXM 141GB,8,1,deepseek-r1,deepseek-ai\/DeepSeek-R1,fp8,8192,sglang,true,,/)
   })
 
-  it('the table, piped: plain rows without a header', async () => {
+  it('the table, piped: tab-separated rows under their header (kept, as kubectl keeps it)', async () => {
     const {stdout} = await runCommand(['report', ...SMALL], {root: ROOT})
     const lines = stdout.trimEnd().split('\n')
-    expect(lines).toHaveLength(16)
-    expect(lines[0].split('\t').slice(0, 5)).toEqual(['8xH200', 'deepseek-ai/DeepSeek-R1', '8K', 'sglang', 'yes'])
+    expect(lines).toHaveLength(17)
+    expect(lines[0].split('\t').slice(0, 5)).toEqual(['FLEET', 'CHECKPOINT', 'CTX', 'ENGINE', 'FITS'])
+    expect(lines[1].split('\t').slice(0, 5)).toEqual(['8xH200', 'deepseek-ai/DeepSeek-R1', '8K', 'sglang', 'yes'])
   })
 
   it('--output writes the file (stdout stays empty) and refuses to overwrite it without --force (exit 2)', async () => {

@@ -89,8 +89,11 @@ describe('the default fleet', () => {
 describe('--context and --models', () => {
   it('reads token counts and k suffixes, sorted and unique', () => {
     expect(parseContexts('131072,8k, 32K,8192')).toEqual([8192, 32_768, 131_072])
-    expect(codeOf(() => parseContexts('8k,lots'))).toBe('R1_USAGE')
-    expect(codeOf(() => parseContexts('0'))).toBe('R1_USAGE')
+    expect(codeOf(() => parseContexts('8k,lots'))).toBe('R1_INVALID_FLAGS')
+    expect(codeOf(() => parseContexts('0'))).toBe('R1_INVALID_FLAGS')
+    // The same reading as r1 plan --context: 128K, 1M, thousands separators.
+    expect(parseContexts('128K,1M')).toEqual([131_072, 1_048_576])
+    expect(codeOf(() => parseContexts('99999999999'))).toBe('R1_INVALID_FLAGS')
   })
 
   it('defaults to every checkpoint of every model', () => {

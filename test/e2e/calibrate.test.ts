@@ -57,7 +57,8 @@ async function serveOnce(state: string, file: string, plan: PlanFile['plan'], en
   return {exitCode: done.exitCode, stderr: done.stderr}
 }
 
-const FLAGS = ['--model', 'deepseek-ai/DeepSeek-R1-Distill-Qwen-7B', '--engine', 'vllm', '--context', '32768']
+// The BF16 checkpoint itself: the original repository alone would search every checkpoint of the model (issue 13).
+const FLAGS = ['--model', 'deepseek-ai/DeepSeek-R1-Distill-Qwen-7B', '--quantization', 'bf16', '--engine', 'vllm', '--context', '32768']
 
 describe('r1 serve records; r1 plan uses the record', () => {
   it('launch, record, re-plan exactly (measured, band zero), nearby (carried terms), and --no-calibration', async () => {

@@ -70,7 +70,7 @@ describe('r1 detect (e2e, fake nvidia-smi)', () => {
     installFakeNvidiaSmi(binDir, {gpus: 'rtx4090x1', memoryUsedMiB: 2048})
     const r = await runCli(['detect', '--no-host'], {binDir})
     expect(r.exitCode).toBe(0)
-    expect(r.stdout.trim()).toBe('0\tNVIDIA GeForce RTX 4090\tada\t8.9\t24.0 GiB (2.0 used)\t-')
+    expect(r.stdout.trim()).toBe('GPU\tNAME\tARCH\tCC\tMEMORY\tMIG\n0\tNVIDIA GeForce RTX 4090\tada\t8.9\t24.0 GiB (2.0 used)\t-')
     expect(r.stderr).toContain('Warning: GPU 0 (NVIDIA GeForce RTX 4090): 2048 MiB of 24564 MiB already used')
   })
 

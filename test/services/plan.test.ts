@@ -108,7 +108,7 @@ describe('plan service', () => {
   })
 
   it('model, engine and layout all pinned: exactly that configuration, fitting or not', async () => {
-    const {result} = await plan({count: 8, dp: 1, engine: 'sglang', ep: 1, gpu: 'H100', model: 'deepseek-ai/DeepSeek-R1-0528', pp: 1, tp: 8})
+    const {result} = await plan({count: 8, dp: 1, engine: 'sglang', ep: 1, gpu: 'H100', model: 'deepseek-ai/DeepSeek-R1-0528', pp: 1, quantization: 'fp8', tp: 8})
     const p = result.plan
     expect([p.checkpointId, p.engine, p.tensorParallel, p.pipelineParallel, p.dataParallel, p.expertParallel, p.fits]).toEqual(['r1-0528-fp8', 'sglang', 8, 1, 1, 1, false])
     expect(p.reasons[0]).toMatch(/^weights need 79\.3 GiB per GPU, 62\.\d GiB usable/)
@@ -118,13 +118,45 @@ describe('plan service', () => {
     expect(error.data).toBe(result)
     expect(error.message).toMatch(/^nothing fits as asked: the closest, DeepSeek-R1 671B FP8 on sglang, weights need 79\.3 GiB/)
     expect(error.suggestions[0]).toBe('plan.json was not written: a plan that does not fit would not start.')
+    // The "drop" suggestion names only the flags that were given.
+    const given = doesNotFit(result, undefined, {dp: 1, engine: 'sglang', ep: 1, model: 'x', pp: 1, quantization: 'fp8', tp: 8})
+    expect(given.suggestions.at(-1)).toBe('Drop --tp, --pp, --dp, --ep, --model, --quantization, --engine to let r1 search every checkpoint and layout.')
+    const none = doesNotFit(result, undefined, {engine: 'auto'})
+    expect(none.suggestions.join(' ')).not.toContain('Drop')
   })
 
   it('--model names a model or one checkpoint', async () => {
-    expect((await plan({count: 8, gpu: 'H200', model: 'deepseek-ai/DeepSeek-R1'})).result.candidates.every((c) => c.checkpointId === 'r1-fp8')).toBe(true)
     const qwen = (await plan({count: 1, gpu: 'RTX 4090', model: 'r1-distill-qwen-7b', quantization: 'bf16', context: 16_384})).result
     expect(new Set(qwen.candidates.map((c) => c.checkpointId))).toEqual(new Set(['qwen-7b-bf16']))
     expect(qwen.plan.fits).toBe(true)
+    // A quantized checkpoint's repository or id: that checkpoint only.
+    const awq = (await plan({count: 8, gpu: 'H200', model: 'cognitivecomputations/DeepSeek-R1-AWQ'})).result
+    expect(new Set(awq.candidates.map((c) => c.checkpointId))).toEqual(new Set(['r1-awq']))
+  })
+
+  it('the original repository means the model: every checkpoint searched, the named one first among equals', async () => {
+    // 8×H200: the named checkpoint (R1, not R1-0528) is the one recommended, though both fit alike.
+    const h200 = (await plan({count: 8, gpu: 'H200', model: 'deepseek-ai/DeepSeek-R1'})).result
+    expect(h200.plan.checkpointId).toBe('r1-fp8')
+    expect(new Set(h200.candidates.map((c) => c.checkpointId)).size).toBeGreaterThan(2)
+    // 8×A100-80GB: the FP8 original does not fit; AWQ does, and the reasons say why the original lost.
+    const a100 = await plan({count: 8, gpu: 'A100-80GB', model: 'deepseek-ai/DeepSeek-R1'})
+    expect(a100.result.plan.fits).toBe(true)
+    expect(a100.result.plan.quantization).toBe('awq')
+    const original = a100.result.candidates.find((c) => c.checkpointId === 'r1-fp8' && c.engine === 'vllm')!
+    const line = a100.result.why.find((w) => w.startsWith('deepseek-ai/DeepSeek-R1 (FP8)'))
+    expect(line).toBe(`deepseek-ai/DeepSeek-R1 (FP8) does not fit: ${original.reasons[0]}; its AWQ checkpoint cognitivecomputations/DeepSeek-R1-AWQ fits.`)
+  })
+
+  it('the original repository with --quantization X: that model\'s X checkpoint; a quantized repository with another X is an error', async () => {
+    const awq = (await plan({count: 2, gpu: 'H200', model: 'deepseek-ai/DeepSeek-R1-Distill-Qwen-7B', quantization: 'awq'})).result
+    expect(awq.plan.checkpointId).toBe('qwen-7b-awq')
+    expect(new Set(awq.candidates.map((c) => c.checkpointId))).toEqual(new Set(['qwen-7b-awq']))
+    const fp8 = (await plan({count: 8, gpu: 'H200', model: 'deepseek-ai/DeepSeek-R1', quantization: 'fp8'})).result
+    expect(new Set(fp8.candidates.map((c) => c.checkpointId))).toEqual(new Set(['r1-fp8']))
+    const e = await codeOf(plan({count: 8, gpu: 'H200', model: 'cognitivecomputations/DeepSeek-R1-AWQ', quantization: 'fp8'}))
+    expect(e.code).toBe('R1_INVALID_FLAGS')
+    expect(e.message).toBe("--model cognitivecomputations/DeepSeek-R1-AWQ is DeepSeek-R1 671B's AWQ checkpoint (cognitivecomputations/DeepSeek-R1-AWQ); --quantization asks for fp8")
   })
 
   it('several nodes: one command per node, a warning until --head-address is given', async () => {
@@ -140,7 +172,7 @@ describe('plan service', () => {
     const one = await plan({count: 8, gpu: 'H100', model: 'r1-distill-qwen-7b', nodes: 2, engine: 'sglang'})
     expect(one.result.plan.nodes).toBe(1)
     expect(one.warnings).toContain('the plan uses 8 of the 16 GPUs (one node): start the same command on each node for more replicas, behind a load balancer')
-    const four = await plan({count: 8, gpu: 'H200', model: 'r1-distill-qwen-7b', tp: 4, dp: 1})
+    const four = await plan({count: 8, gpu: 'H200', model: 'r1-distill-qwen-7b', tp: 4, pp: 1, dp: 1})
     expect(four.warnings).toContain('the plan uses 4 of the 8 GPUs: set CUDA_VISIBLE_DEVICES, or run another replica on the rest')
     expect((await plan({count: 8, gpu: 'H200'})).warnings.some((w) => w.startsWith('the plan uses'))).toBe(false)
   })
@@ -162,21 +194,22 @@ describe('plan service', () => {
     expect(g.seen.writes).toEqual([])
   })
 
-  it('a person picks among the fitting plans when there is a chooser; --model or --yes skip it', async () => {
+  it('a person picks among the fitting plans when there is a chooser (-i): distinct entries, the recommendation first and marked; --yes skips it', async () => {
     const f = fakes({choose: true, pick: 1})
     const {result} = await planFromFlags(f.deps, {count: 8, gpu: 'H200'})
     expect(f.seen.choices).toHaveLength(1)
     expect(f.seen.choices[0].index).toBe(0)
-    expect(f.seen.choices[0].labels[0]).toMatch(/^DeepSeek-R1 671B FP8 on SGLang, TP 8 DP 8 EP 8$/)
+    const labels = f.seen.choices[0].labels
+    expect(labels[0]).toBe('* DeepSeek-R1 671B FP8 (r1-0528-fp8) on SGLang, TP8 DP8 EP8 (DP attention): 16 at once (recommended)')
+    expect(labels.filter((l) => l.includes('recommended'))).toHaveLength(1)
+    expect(new Set(labels).size).toBe(labels.length)
+    expect(labels).toContain('DeepSeek-R1 671B FP8 (r1-fp8) on SGLang, TP8 DP8 EP8 (DP attention): 16 at once')
     expect(result.plan).toEqual(result.candidates[1])
     expect(result.why[0]).toMatch(/^Chosen by hand from \d+ fitting plans \(recommended: DeepSeek-R1 671B FP8 on SGLang\)\.$/)
 
     const yes = fakes({choose: true, pick: 1})
     await planFromFlags(yes.deps, {count: 8, gpu: 'H200', yes: true})
     expect(yes.seen.choices).toEqual([])
-    const pinned = fakes({choose: true, pick: 1})
-    await planFromFlags(pinned.deps, {count: 8, gpu: 'H200', model: 'deepseek-r1'})
-    expect(pinned.seen.choices).toEqual([])
   })
 
   it('a context past the advertised 128K warns; past every model\'s maximum is a usage error', async () => {
@@ -184,7 +217,7 @@ describe('plan service', () => {
     expect(long.result.plan.model).toBe('deepseek-r1')
     expect(long.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^a 163,840-token context is beyond DeepSeek-R1 671B's advertised 131,072/), expect.stringMatching(/above some models' maximum/)]))
     const e = await codeOf(plan({context: 200_000, count: 8, gpu: 'H200', model: 'r1'}))
-    expect(e).toMatchObject({code: 'R1_INVALID_FLAGS', message: "--context 200000 is above DeepSeek-R1 671B's maximum (163,840 tokens)"})
+    expect(e).toMatchObject({code: 'R1_INVALID_FLAGS', message: "--context must be at most 163,840 tokens (DeepSeek-R1 671B's maximum); got 200,000"})
     expect((await codeOf(plan({context: 150_000, count: 1, gpu: 'H200', model: 'r1-distill-qwen-7b'}))).code).toBe('R1_INVALID_FLAGS')
   })
 
@@ -212,7 +245,8 @@ describe('plan service', () => {
   it('--quantization that no checkpoint of the model has', async () => {
     const e = await codeOf(plan({count: 8, gpu: 'H200', model: 'r1-distill-qwen-1.5b', quantization: 'awq'}))
     expect(e.code).toBe('R1_USAGE')
-    expect(e.message).toBe('no checkpoint to plan for (model r1-distill-qwen-1.5b with quantization awq)')
+    expect(e.message).toBe('no checkpoint to plan for (--model r1-distill-qwen-1.5b with --quantization awq): DeepSeek-R1-Distill-Qwen-1.5B has bf16 checkpoints')
+    expect(e.suggestions).toContain('Drop --quantization, or pass one of bf16.')
   })
 
   it('checkPins: pins pass through; multi-node TP is a multiple of a node', () => {

@@ -22,7 +22,7 @@ function mig(g: DetectResult['gpus'][number]): string {
   return g.mig.instances.map((i) => i.profile).join(', ')
 }
 
-export function renderDetect(result: DetectResult, options: {tty: boolean; colour: ChalkInstance}): string {
+export function renderDetect(result: DetectResult, options: {tty: boolean; colour: ChalkInstance; headers?: boolean; width?: number}): string {
   const c = options.colour
   const rows = result.gpus.map((g) => [
     String(g.index),
@@ -33,7 +33,7 @@ export function renderDetect(result: DetectResult, options: {tty: boolean; colou
     mig(g),
   ])
   const lines: string[] = []
-  lines.push(rows.length > 0 ? table(rows, {header: ['GPU', 'NAME', 'ARCH', 'CC', 'MEMORY', 'MIG'], tty: options.tty}) : 'No GPU in this capture.')
+  lines.push(rows.length > 0 ? table(rows, {header: ['GPU', 'NAME', 'ARCH', 'CC', 'MEMORY', 'MIG'], headers: options.headers, tty: options.tty, width: options.width}) : 'No GPU in this capture.')
   if (!options.tty) return lines.join('\n')
   const facts = [
     `Driver ${result.driverVersion ?? '?'}`,

@@ -3,6 +3,7 @@
  * reasons, the calibration behind the rates, then every node's command and the router's.
  */
 import {shellLine} from '../../core/engines/shell.js'
+import {layoutText} from '../../core/planner/layout-text.js'
 import type {DisaggregatedPlan, PdRolePlan} from '../../core/planner/pd/pd.schema.js'
 import type {PlanResult} from '../../core/planner/plan-result.schema.js'
 import {fmtInt} from '../../core/planner/search.js'
@@ -14,9 +15,8 @@ function kilo(n: number): string {
 }
 
 export function roleLayout(r: PdRolePlan): string {
-  const parts = [`TP${r.tensorParallel}`]
-  if (r.dataParallel > 1) parts.push(r.dpAttention ? `DPA${r.dataParallel}` : `DP${r.dataParallel}`)
-  if (r.expertParallel > 1) parts.push(`EP${r.expertParallel}`)
+  // The one layout notation (layout-text.ts), with the redundant experts after it.
+  const parts = [layoutText({...r, nodes: 1, pipelineParallel: 1})]
   if (r.redundantExperts > 0) parts.push(`+${r.redundantExperts} redundant experts`)
   return parts.join(' ')
 }

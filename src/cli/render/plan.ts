@@ -1,66 +1,112 @@
 /**
- * `r1 plan` for people: the hardware in one line, the candidates best first, the recommendation
- * and its reasons, the command to copy (one per node on several nodes).
+ * `r1 plan` for people, the answer first: the recommendation and its reasons, the command to copy
+ * (one per node on several nodes), then the best plan of each model that fits, one line each, and
+ * one line saying how many more candidates `--all` shows. Tables fit the terminal (see
+ * PLAN_COLUMNS_HELP); piped, nothing is cut and the header stays.
  */
 import type {ChalkInstance} from 'chalk'
 
 import {shellLine, shellQuote} from '../../core/engines/shell.js'
+import {layoutText} from '../../core/planner/layout-text.js'
 import type {PlanConfig} from '../../core/planner/plan.schema.js'
 import type {PlanResult} from '../../core/planner/plan-result.schema.js'
-import {fmtInt} from '../../core/planner/search.js'
-import {table} from '../style.js'
+import {fmtCount, gibText} from '../../core/units.js'
+import {table, type TableColumn} from '../style.js'
 import {renderDisaggregated} from './pd.js'
+
+export {PLAN_COLUMNS_HELP} from './plan-help.js'
 
 export interface RenderOptions {
   tty: boolean
   c: ChalkInstance
-}
-
-const int = fmtInt
-
-export function layoutText(p: Pick<PlanConfig, 'tensorParallel' | 'pipelineParallel' | 'dataParallel' | 'expertParallel' | 'dpAttention' | 'nodes'>): string {
-  const parts = [`TP${p.tensorParallel}`]
-  if (p.pipelineParallel > 1) parts.push(`PP${p.pipelineParallel}`)
-  if (p.dataParallel > 1) parts.push(p.dpAttention ? `DPA${p.dataParallel}` : `DP${p.dataParallel}`)
-  if (p.expertParallel > 1) parts.push(`EP${p.expertParallel}`)
-  if (p.nodes > 1) parts.push(`${p.nodes} nodes`)
-  return parts.join(' ')
-}
-
-function concurrency(n: number): string {
-  if (n <= 0) return '0'
-  return n >= 10 ? int(Math.floor(n)) : (Math.floor(n * 10) / 10).toString()
+  /** The terminal's width (tables and reasons are fitted to it when tty). */
+  width?: number
+  /** false = --no-headers. */
+  headers?: boolean
+  /** --all: every candidate, not only the best per model. */
+  all?: boolean
 }
 
 /** "≈ 650,432 (±6%)": a KV figure with the memory model's band for its engine and era; "650,432 (measured)" when this machine logged it. */
 export function kvTokens(p: Pick<PlanResult['plan'], 'kvCacheTokens' | 'kvErrorBand'> & {calibration?: PlanResult['plan']['calibration']}): string {
-  if (p.calibration?.match === 'exact') return `${int(p.kvCacheTokens)} (measured)`
-  if (p.kvErrorBand === undefined || p.kvCacheTokens <= 0) return int(p.kvCacheTokens)
-  return `≈ ${int(p.kvCacheTokens)} (±${Math.round(p.kvErrorBand * 100)}%)`
+  if (p.calibration?.match === 'exact') return `${fmtCount(p.kvCacheTokens)} (measured)`
+  if (p.kvErrorBand === undefined || p.kvCacheTokens <= 0) return fmtCount(p.kvCacheTokens)
+  return `≈ ${fmtCount(p.kvCacheTokens)} (±${Math.round(p.kvErrorBand * 100)}%)`
 }
 
-/** The candidates table: best first; plain tab-separated rows when piped. */
-export function candidatesTable(result: PlanResult, o: RenderOptions): string {
-  const header = ['MODEL', 'CHECKPOINT', 'ENGINE', 'LAYOUT', 'WEIGHTS/GPU', 'KV/GPU', 'KV TOKENS', 'MAX CONTEXT', `CONC@${int(result.plan.contextLength)}`, 'FITS', 'WHY NOT']
-  const rows = result.candidates.map((p) => {
-    const chosen = p.model === result.plan.model && p.checkpointId === result.plan.checkpointId && p.engine === result.plan.engine
-    const fits = p.fits ? o.c.green('yes') : o.c.red('no')
-    const name = chosen && o.tty ? o.c.bold(`${p.modelName} *`) : p.modelName
-    return [
-      name,
-      p.checkpointId,
-      p.engine,
-      layoutText(p),
-      `${p.memory.weightsGiB.toFixed(1)} GiB`,
-      `${p.memory.kvCacheGiB.toFixed(1)} GiB`,
-      kvTokens(p),
-      int(p.maxContextTokens),
-      concurrency(p.maxConcurrency),
-      fits,
-      p.fits ? '' : (p.reasons[0] ?? ''),
-    ]
+/** Requests of the context at once, as people read them: whole requests. */
+export function atOnce(n: number): string {
+  return fmtCount(Math.floor(Math.max(0, n)))
+}
+
+function sameAs(a: PlanConfig, b: PlanConfig): boolean {
+  return a.model === b.model && a.checkpointId === b.checkpointId && a.engine === b.engine && layoutText(a) === layoutText(b)
+}
+
+const COLUMNS: Record<string, TableColumn> = {
+  model: {min: 10, title: 'MODEL'},
+  checkpoint: {drop: 5, title: 'CHECKPOINT'},
+  engine: {title: 'ENGINE'},
+  layout: {title: 'LAYOUT'},
+  weights: {drop: 2, title: 'WEIGHTS/GPU'},
+  kv: {drop: 3, title: 'KV/GPU'},
+  tokens: {drop: 4, title: 'KV TOKENS'},
+  maxContext: {drop: 1, title: 'MAX CONTEXT'},
+  atOnce: {title: 'AT ONCE'},
+  fits: {title: 'FITS'},
+  why: {early: true, min: 16, title: 'WHY NOT'},
+}
+
+/** Plan rows: best first; the recommended one marked with "*"; "—" where a row that does not fit has no figure. */
+export function candidatesTable(result: PlanResult, rows: readonly PlanConfig[], o: RenderOptions & {whyNot: boolean}): string {
+  const dash = '—'
+  const keys = ['model', 'checkpoint', 'engine', 'layout', 'weights', 'kv', 'tokens', ...(o.whyNot ? ['maxContext'] : []), 'atOnce', ...(o.whyNot ? ['fits', 'why'] : [])]
+  const columns = keys.map((k) => ({...COLUMNS[k], title: k === 'atOnce' ? `AT ONCE (${shortTokens(result.plan.contextLength)})` : COLUMNS[k].title}))
+  const body = rows.map((p) => {
+    const chosen = sameAs(p, result.plan)
+    const mark = chosen ? '* ' : o.tty ? '  ' : ''
+    const cells: Record<string, string> = {
+      atOnce: p.fits ? atOnce(p.maxConcurrency) : dash,
+      checkpoint: p.checkpointId,
+      engine: p.engine,
+      fits: p.fits ? o.c.green('yes') : o.c.red('no'),
+      kv: p.fits ? `${gibText(p.memory.kvCacheGiB)} GiB` : dash,
+      layout: layoutText(p),
+      maxContext: p.fits ? fmtCount(p.maxContextTokens) : dash,
+      model: `${mark}${chosen && o.tty ? o.c.bold(shortName(p.modelName)) : shortName(p.modelName)}`,
+      tokens: p.fits ? kvTokens(p) : dash,
+      weights: `${gibText(p.memory.weightsGiB)} GiB`,
+      why: p.fits ? '' : (p.reasons[0] ?? ''),
+    }
+    return keys.map((k) => cells[k])
   })
-  return table(rows, {header, tty: o.tty})
+  return table(body, {columns, headers: o.headers, tty: o.tty, width: o.width})
+}
+
+/** "R1 671B", "Distill-Qwen-7B": the model's name without the family prefix every row shares. */
+export function shortName(name: string): string {
+  return name.replace(/^DeepSeek-R1-(?=Distill)/, '').replace(/^DeepSeek-(?=R1 )/, '')
+}
+
+/** "128K" for 131072, "32K", else the count. */
+function shortTokens(n: number): string {
+  return n % 1024 === 0 ? `${n / 1024}K` : fmtCount(n)
+}
+
+/** The best plan of each model: the recommended one for its model, else the first that fits (ranked order). */
+export function bestPerModel(result: PlanResult): PlanConfig[] {
+  const out: PlanConfig[] = []
+  const seen = new Set<string>()
+  const pick = [result.plan, ...result.candidates]
+  for (const p of pick) {
+    if (!p.fits || seen.has(p.model)) continue
+    seen.add(p.model)
+    out.push(p)
+  }
+
+  // Keep the ranked order (the recommended model is first when it is the strongest).
+  const order = new Map(result.candidates.map((p, i) => [p.model, i]))
+  return out.sort((a, b) => (sameAs(a, result.plan) ? -1 : sameAs(b, result.plan) ? 1 : (order.get(a.model) ?? 0) - (order.get(b.model) ?? 0)))
 }
 
 /** Everything people see on stdout. */
@@ -68,21 +114,26 @@ export function renderPlan(result: PlanResult, o: RenderOptions): string {
   if (result.disaggregated?.recommended) return renderDisaggregated(result, o)
   const {c} = o
   const p = result.plan
-  const lines: string[] = []
-  lines.push(`${c.bold('Hardware:')} ${result.hardware.summary}`, '')
-  lines.push(candidatesTable(result, o), '')
+  const lines: string[] = [`${c.bold('Hardware:')} ${result.hardware.summary}`]
   const byHand = result.why[0]?.startsWith('Chosen by hand') ?? false
   const head = p.fits ? c.bold.green(byHand ? 'Chosen:' : 'Recommended:') : c.bold.red('Closest (does not fit):')
   const gpus = p.nodes > 1 ? `${p.nodes} nodes × ${p.gpusPerNode} GPUs` : `${p.gpusPerNode} GPU${p.gpusPerNode === 1 ? '' : 's'}`
-  lines.push(`${head} ${p.modelName} ${p.quantization.toUpperCase()} (${p.checkpoint}) on ${p.engine} ${p.engineVersion}, ${layoutText({...p, nodes: 1})} on ${gpus}`)
-  lines.push(
-    `  ${p.memory.weightsGiB.toFixed(1)} GiB weights + ${p.memory.kvCacheGiB.toFixed(1)} GiB KV cache per GPU of ${p.memory.usableGiB.toFixed(1)} GiB usable (${p.memory.gpuTotalGiB.toFixed(1)} GiB total); ${kvTokens(p)} KV tokens${p.kvCacheTokensRange && p.calibration?.match !== 'exact' ? ` (${int(p.kvCacheTokensRange[0])}–${int(p.kvCacheTokensRange[1])}, ${p.calibration ? 'calibrated on this machine' : `the ${p.memoryEra ?? 'engine'} model's measured error`})` : ''}${p.tight ? ' — tight' : ''}, ${concurrency(p.maxConcurrency)} requests of ${int(p.contextLength)} tokens at once`,
-  )
-  for (const line of result.why) lines.push(`  ${line}`)
+  const engine = p.engine === 'sglang' ? 'SGLang' : 'vLLM'
+  const conc = p.fits ? `: ${atOnce(p.maxConcurrency)} request${Math.floor(p.maxConcurrency) === 1 ? '' : 's'} of ${fmtCount(p.contextLength)} at once` : ''
+  lines.push(`${head} ${p.modelName} ${p.quantization.toUpperCase()} on ${engine} ${p.engineVersion}, ${layoutText({...p, nodes: 1})} on ${gpus}${conc}`)
+  const indent = (text: string) => wrap(text, o.tty ? (o.width ?? Infinity) : Infinity, '  ')
+  const range =
+    p.kvCacheTokensRange && p.calibration?.match !== 'exact'
+      ? ` (${fmtCount(p.kvCacheTokensRange[0])}–${fmtCount(p.kvCacheTokensRange[1])}, ${p.calibration ? 'calibrated on this machine' : `the ${p.memoryEra ?? 'engine'} model's measured error`})`
+      : ''
+  const memory = `Per GPU ${gibText(p.memory.weightsGiB)} GiB weights + ${gibText(p.memory.kvCacheGiB)} GiB KV cache of ${gibText(p.memory.usableGiB)} GiB usable (${gibText(p.memory.gpuTotalGiB)} GiB total); ${kvTokens(p)} KV tokens${range}${p.tight ? ' — tight' : ''}.`
+  // The default keeps to the answer (the table row has the memory figures); --all and plans that do not fit say more.
+  if (o.all || !p.fits) lines.push(...indent(memory))
+  for (const line of result.why) lines.push(...indent(line))
   for (const r of p.reasons) {
-    if (!result.why.some((w) => w.includes(r))) lines.push(`  ${p.fits ? c.dim('note:') : c.red('✗')} ${r}`)
+    if (!result.why.some((w) => w.includes(r))) lines.push(...indent(`${p.fits ? c.dim('note:') : c.red('✗')} ${r}`))
   }
-  lines.push('')
+
   const unfit = p.fits ? '' : ' (for reference: as planned it will not start)'
   if (p.command.nodes.length > 0) {
     lines.push(c.bold(`Commands, one per node (start the workers after the head)${unfit}:`))
@@ -92,9 +143,44 @@ export function renderPlan(result: PlanResult, o: RenderOptions): string {
       lines.push(`  ${shellLine({argv: n.argv, env: n.env, passEnv: p.command.passEnv})}`)
     }
   } else {
-    lines.push(c.bold(`Command${unfit}:`), `  ${shellLine(p.command)}`)
+    lines.push(c.bold(`Command${unfit}:`), shellLine(p.command))
   }
 
   if (p.command.passEnv.length > 0) lines.push(c.dim(`  (set ${p.command.passEnv.join(', ')} in your environment first)`))
+  if (o.all) {
+    lines.push(candidatesTable(result, result.candidates, {...o, whyNot: true}))
+    return lines.join('\n')
+  }
+
+  const best = bestPerModel(result)
+  const shown = best.length > 0 ? best : closestPerModel(result)
+  lines.push(candidatesTable(result, shown, {...o, whyNot: best.length === 0}))
+  const more = result.candidates.filter((x) => !shown.some((s) => sameAs(s, x)))
+  const unfitting = more.filter((x) => !x.fits).length
+  if (more.length > 0) lines.push(c.dim(`${fmtCount(more.length)} more candidate${more.length === 1 ? '' : 's'}, ${fmtCount(unfitting)} that do${unfitting === 1 ? 'es' : ''} not fit: --all`))
   return lines.join('\n')
+}
+
+/** Nothing fits: the closest candidate of each model, with why not. */
+function closestPerModel(result: PlanResult): PlanConfig[] {
+  const seen = new Set<string>()
+  return result.candidates.filter((p) => !seen.has(p.model) && seen.add(p.model))
+}
+
+/** Word-wrap one paragraph to `width` with an indent (a terminal); one line when piped. */
+export function wrap(text: string, width: number, indent: string): string[] {
+  if (!Number.isFinite(width) || indent.length + text.length <= width) return [`${indent}${text}`]
+  const out: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
+      out.push(`${indent}${line}`)
+      line = word
+    } else {
+      line = line === '' ? word : `${line} ${word}`
+    }
+  }
+
+  if (line !== '') out.push(`${indent}${line}`)
+  return out.map((l, i) => (i === 0 ? l : `${indent}${l.slice(indent.length)}`))
 }

@@ -9,6 +9,7 @@ import type {GpuProfile} from '../profiles/gpu.schema.js'
 import {architectureFromComputeCapability, closestGpus, findGpu, gpuCandidates, gpuSpecFromDetected, gpuSpecFromProfile} from '../profiles/gpus.js'
 import type {PlanHardware} from './plan-result.schema.js'
 import type {GpuSpec, Hardware} from './types.js'
+import {decimalSizeNote, fmtGiB as gibText, LIMITS, parseMemorySize as parseSize} from '../units.js'
 
 export interface HardwareFlags {
   gpu?: string
@@ -24,20 +25,21 @@ export interface ResolvedHardware {
   info: PlanHardware
 }
 
-const GIB = 1024 ** 3
-const UNITS: Record<string, number> = {'': 1e9, b: 1, g: 1e9, gb: 1e9, gib: GIB, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, t: 1e12, tb: 1e12, tib: 1024 ** 4}
-
 /** "80GB", "80 GiB", "81559MiB", "24" (GB) → bytes. GB are 10^9 bytes, GiB 2^30, as the units say. */
 export function parseMemorySize(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text)
-  const unit = m ? UNITS[m[2].toLowerCase()] : undefined
-  if (!m || unit === undefined || Number(m[1]) <= 0) {
-    throw new R1Error('R1_INVALID_FLAGS', `--gpu-memory ${JSON.stringify(text)} is not a memory size`, {
+  return readMemorySize(text).bytes
+}
+
+function readMemorySize(text: string): {bytes: number; decimal: boolean} {
+  const size = parseSize(text)
+  const {max, min} = LIMITS.gpuMemoryBytes
+  if (!size || size.bytes < min || size.bytes > max) {
+    throw new R1Error('R1_INVALID_FLAGS', `--gpu-memory must be a memory size from ${fmtGiB(min)} GiB to ${fmtGiB(max)} GiB with its unit; got ${JSON.stringify(text)}`, {
       suggestions: ['Give a size with its unit, for example --gpu-memory 80GB, --gpu-memory 24GiB or --gpu-memory 81559MiB.'],
     })
   }
 
-  return Math.round(Number(m[1]) * unit)
+  return size
 }
 
 /** --gpu / --gpu-memory: the GPUs the user describes. Null when neither was given (detect instead). */
@@ -64,7 +66,7 @@ export function hardwareFromFlags(gpus: readonly GpuProfile[], flags: HardwareFl
       })
     }
 
-    const bytes = parseMemorySize(flags.gpuMemory)
+    const {bytes, decimal} = readMemorySize(flags.gpuMemory)
     const gpu: GpuSpec = {
       architecture: cc === null ? 'unknown' : architectureFromComputeCapability(cc),
       bandwidthGBs: null,
@@ -77,6 +79,8 @@ export function hardwareFromFlags(gpus: readonly GpuProfile[], flags: HardwareFl
       unifiedMemory: false,
     }
     const notes = cc === null ? ['no --compute-capability: engine and kernel checks that depend on it are skipped'] : []
+    // The GB reading is said whenever it changes the number (80GB is 74.5 GiB, not 80).
+    if (decimal && gibText(bytes) !== Number(/[\d.]+/.exec(flags.gpuMemory)?.[0]).toFixed(1)) notes.unshift(`--gpu-memory ${decimalSizeNote(flags.gpuMemory, bytes)}`)
     return resolved(gpu, count, nodes, 'memory', notes, null, null)
   }
 
@@ -115,7 +119,9 @@ export function hardwareFromDetect(detected: DetectResult, gpus: readonly GpuPro
 
   const specs = group.map((g) => gpuSpecFromDetected(g, gpus))
   const used = specs.every((s) => s.memoryUsedBytes !== null) ? specs.map((s) => s.memoryUsedBytes![0]) : null
-  const gpu: GpuSpec = {...specs[0], memoryTotalBytes: Math.min(...specs.map((s) => s.memoryTotalBytes)), memoryUsedBytes: used}
+  // NVLink only where detection saw it, or (nothing detected either way) where the catalog's part has a fabric.
+  const nvlink = detected.interconnect === 'nvlink' ? true : detected.interconnect === 'pcie' ? false : specs[0].nvlink
+  const gpu: GpuSpec = {...specs[0], memoryTotalBytes: Math.min(...specs.map((s) => s.memoryTotalBytes)), memoryUsedBytes: used, nvlink}
   if (gpu.memoryTotalBytes <= 0) {
     throw new R1Error('R1_UNRECOGNIZED_CAPTURE', `the memory of ${gpu.name} is unknown`, {
       suggestions: ['Describe the GPU instead: r1 plan --gpu-memory SIZE --compute-capability X.Y --count N'],
@@ -201,5 +207,5 @@ export function lookUpGpu(gpus: readonly GpuProfile[], typed: string): GpuProfil
 }
 
 function fmtGiB(bytes: number): number {
-  return Math.round((bytes / GIB) * 10) / 10
+  return Number(gibText(bytes))
 }

@@ -83,6 +83,7 @@ export const PlanConfig = z
     dataParallel: z.number().int(),
     expertParallel: z.number().int(),
     dpAttention: z.boolean(),
+    layout: z.string().optional().describe('the layout as r1 writes it everywhere: "TP8 DP8 EP8 (DP attention)", "TP2 PP3", "TP8 PP2 on 2 nodes"'),
     nodes: z.number().int(),
     gpusPerNode: z.number().int(),
     gpu: z

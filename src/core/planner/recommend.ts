@@ -16,11 +16,14 @@
 import type {Goal, Quantization} from '../constants.js'
 import type {Candidate} from './search.js'
 import {fmtInt} from './search.js'
+import {modelStrength as strength} from '../profiles/strength.js'
 
 export interface RecommendRules {
   goal: Goal
   /** Requests of the full context that count as useful concurrency. */
   minConcurrency?: number
+  /** The checkpoint --model named by the model's own repository: first among equals, and the reasons say why when it is not chosen. */
+  named?: string
 }
 
 export interface Recommendation {
@@ -34,7 +37,7 @@ export interface Recommendation {
 
 export const MIN_CONCURRENCY = 4
 
-export const RECOMMENDATION_RULE = `The strongest model that serves the requested context with at least ${MIN_CONCURRENCY} requests of that length at once (else the strongest that serves one); its own checkpoint before quantized ones (BF16/FP8, INT8, NVFP4, AWQ); SGLang for R1 on sm_80+, vLLM for the distills and older GPUs; for --goal throughput the layout that fills the GPUs and serves the most requests at once for R1 (DP attention) or has the most replicas for a distill, for latency the widest tensor parallelism on one node.`
+export const RECOMMENDATION_RULE = `The strongest model (by the mean pass@1 of DeepSeek's published AIME 2024, MATH-500, GPQA Diamond and LiveCodeBench figures) that serves the requested context with at least ${MIN_CONCURRENCY} requests of that length at once (else the strongest that serves one); its own checkpoint before quantized ones (BF16/FP8, INT8, NVFP4, AWQ); SGLang for R1 on sm_80+, vLLM for the distills and older GPUs; for --goal throughput the layout that uses the most GPUs and holds the most requests at once for R1 (DP attention) or has the most replicas for a distill, for latency the widest tensor parallelism on one node. When a preference (the checkpoint, the engine) costs requests at once, the reasons say how many.`
 
 const QUANT_TIER: Record<Quantization, number> = {awq: 4, bf16: 1, fp4: 3, fp8: 1, int8: 2}
 
@@ -104,9 +107,9 @@ export function recommend(candidates: readonly Candidate[], rules: RecommendRule
   }
 
   const isUseful = (c: Candidate) => usefulGroups.has(keys.get(c) ?? groupKey(c))
-  const ranked = [...groups.values()].sort((a, b) => compareCandidates(a, b, rules.goal, isUseful))
+  const ranked = [...groups.values()].sort((a, b) => compareCandidates(a, b, rules.goal, isUseful, rules.named))
   const best = ranked[0] ?? null
-  return {best, ranked, why: best ? explain(best, ranked, rules.goal, min, isUseful(best)) : []}
+  return {best, ranked, why: best ? explain(best, ranked, rules.goal, min, isUseful(best), rules.named) : []}
 }
 
 function groupKey(c: Candidate): string {
@@ -121,17 +124,17 @@ function compareLayouts(a: Candidate, b: Candidate, goal: Goal, min: number): nu
 }
 
 /** Negative when a is better than b. */
-export function compareCandidates(a: Candidate, b: Candidate, goal: Goal, isUseful: (c: Candidate) => boolean): number {
+export function compareCandidates(a: Candidate, b: Candidate, goal: Goal, isUseful: (c: Candidate) => boolean, named?: string): number {
   // Nothing fits: the closest first (it can run at all, its weights fit, the longest context), then the strongest.
   if (!a.plan.fits && !b.plan.fits) {
-    return compareVectors([...closeness(a), a.model.strength, Number(preferredEngine(a)), -checkpointTier(a)], [...closeness(b), b.model.strength, Number(preferredEngine(b)), -checkpointTier(b)])
+    return compareVectors([...closeness(a), strength(a.model), Number(preferredEngine(a)), -checkpointTier(a)], [...closeness(b), strength(b.model), Number(preferredEngine(b)), -checkpointTier(b)])
   }
 
-  const head = (c: Candidate) => [Number(c.plan.fits), Number(c.plan.fits && isUseful(c)), c.model.strength, -checkpointTier(c), Number(preferredEngine(c))]
+  const head = (c: Candidate) => [Number(c.plan.fits), Number(c.plan.fits && isUseful(c)), strength(c.model), Number(c.checkpoint.id === named), -checkpointTier(c), Number(preferredEngine(c))]
   return compareVectors(head(a), head(b)) || compareVectors(layoutScore(a, goal), layoutScore(b, goal))
 }
 
-function explain(best: Candidate, ranked: readonly Candidate[], goal: Goal, min: number, bestUseful: boolean): string[] {
+function explain(best: Candidate, ranked: readonly Candidate[], goal: Goal, min: number, bestUseful: boolean, named?: string): string[] {
   const p = best.plan
   const ctx = fmtInt(p.contextLength)
   if (!p.fits) {
@@ -142,43 +145,76 @@ function explain(best: Candidate, ranked: readonly Candidate[], goal: Goal, min:
 
   const lines: string[] = []
   const conc = fmtConc(p.maxConcurrency)
-  const stronger = ranked.filter((c) => c.model.strength > best.model.strength)
+  const score = `${strengthText(best.model)}`
+  const stronger = ranked.filter((c) => strength(c.model) > strength(best.model))
   if (bestUseful) {
-    const beaten = stronger.find((c) => c.plan.fits)
-    const why = beaten
-      ? ` (${beaten.model.displayName} fits but only ${fmtConc(beaten.plan.maxConcurrency)} at once)`
-      : stronger.length > 0
-        ? ` (${stronger[0].model.displayName} does not fit: ${(stronger[0].plan.reasons[0] ?? 'not enough memory').replace(/\.$/, '')})`
-        : ''
-    lines.push(`${best.model.displayName} is the strongest model that serves ${ctx}-token requests at least ${min} at once (${conc} in this layout)${why}.`)
+    const strongest = stronger[0]
+    const most = strongest ? Math.max(0, ...ranked.filter((c) => c.model.id === strongest.model.id && c.plan.fits).map((c) => c.plan.maxConcurrency)) : 0
+    const why = !strongest
+      ? ''
+      : most >= 1
+        ? ` ${strongest.model.displayName} (${strengthText(strongest.model)}) fits but holds at most ${fmtConc(most)} at once.`
+        : ` ${strongest.model.displayName} (${strengthText(strongest.model)}) does not fit: ${sentence(strongest.plan.reasons[0] ?? 'not enough memory')}`
+    lines.push(`${best.model.displayName}: the strongest model (${score}) with at least ${min} requests of ${ctx} tokens at once.${why}`)
   } else {
-    lines.push(
-      `No model serves ${min} requests of ${ctx} tokens at once; ${best.model.displayName} is the strongest that serves one (${conc}). A smaller --context serves more.`,
-    )
+    lines.push(`No model serves ${min} requests of ${ctx} tokens at once; ${best.model.displayName} (${score}) is the strongest that serves one (${conc} here). A smaller --context serves more.`)
   }
 
-  lines.push(checkpointWhy(best, ranked, min))
-  lines.push(engineWhy(best, ranked, min))
+  const namedLine = namedWhy(best, ranked, named)
+  if (namedLine) lines.push(namedLine)
+  lines.push(checkpointWhy(best, ranked, min, goal))
+  lines.push(engineWhy(best, ranked, min, goal))
   lines.push(layoutWhy(best, goal))
   return lines
 }
 
-/** Why this checkpoint: the model's own, or why the better ones lost on this engine. */
-function checkpointWhy(best: Candidate, ranked: readonly Candidate[], min: number): string {
-  if (checkpointTier(best) === 0) return `${label(best)} is the model's own checkpoint (${best.plan.checkpoint}).`
+/** "mean pass@1 78.6" */
+function strengthText(m: Candidate['model']): string {
+  return m.evaluation ? `mean pass@1 ${strength(m).toFixed(1)}` : 'no published evaluation'
+}
+
+/** --model named the original repository, and another checkpoint was chosen: why. */
+function namedWhy(best: Candidate, ranked: readonly Candidate[], named?: string): string | null {
+  if (!named || best.checkpoint.id === named) return null
+  const own = ranked.find((c) => c.checkpoint.id === named)
+  if (!own) return null
+  const repo = `${own.checkpoint.repo} (${label(own)})`
+  const because = own.plan.fits ? `holds ${fmtConc(own.plan.maxConcurrency)} at once on ${engineName(own)}` : `does not fit: ${(own.plan.reasons[0] ?? 'not enough memory').replace(/\.$/, '')}`
+  return `${repo} ${because}; its ${label(best)} checkpoint ${best.checkpoint.repo} ${own.plan.fits ? 'ranks first by the rule below' : 'fits'}.`
+}
+
+/** The most requests at once among fitting rows matching `pick`, or null. */
+function mostAtOnce(ranked: readonly Candidate[], pick: (c: Candidate) => boolean): Candidate | null {
+  let top: Candidate | null = null
+  for (const c of ranked) if (c.plan.fits && pick(c) && (!top || c.plan.maxConcurrency > top.plan.maxConcurrency)) top = c
+  return top
+}
+
+/** Why this checkpoint: the model's own (and what a quantized one would hold, when more), or why the better ones lost. */
+function checkpointWhy(best: Candidate, ranked: readonly Candidate[], min: number, goal: Goal): string {
+  const alt = goal === 'throughput' ? mostAtOnce(ranked, (c) => c.model.id === best.model.id && c.checkpoint.id !== best.checkpoint.id) : null
+  const cost = alt && Math.floor(alt.plan.maxConcurrency) > Math.floor(best.plan.maxConcurrency)
+    ? `; ${label(alt)} would hold ${fmtConc(alt.plan.maxConcurrency)} at once on ${engineName(alt)} (--quantization ${alt.checkpoint.quantization})`
+    : ''
+  if (checkpointTier(best) === 0) return `${label(best)}: the model's own checkpoint, preferred to quantized ones${cost}.`
+  if (!ranked.some((c) => c.model.id === best.model.id && c.checkpoint.id !== best.checkpoint.id)) return `${label(best)} (${best.plan.checkpoint}): the only checkpoint searched (as --model/--quantization ask).`
   const better = ranked.filter((c) => c.model.id === best.model.id && c.engine.id === best.engine.id && checkpointTier(c) < checkpointTier(best))
   // The checkpoint that would have been preferred: the least quantized, the model's own first.
   const first = [...better].sort((a, b) => checkpointTier(a) - checkpointTier(b))[0]
   return `${label(best)} (${best.plan.checkpoint})${first ? `, because on ${best.engine.displayName} ${label(first)} ${verdict(first, min)}` : ''}.`
 }
 
-/** Why this engine: it suits the architecture, or the one that does cannot serve it as well. */
-function engineWhy(best: Candidate, ranked: readonly Candidate[], min: number): string {
+/** Why this engine: it suits the architecture (and what the other engine would hold, when more), or the one that does cannot serve it as well. */
+function engineWhy(best: Candidate, ranked: readonly Candidate[], min: number, goal: Goal): string {
   const r1 = best.model.architecture.kind === 'mla-moe'
   if (preferredEngine(best)) {
+    const other = goal === 'throughput' ? mostAtOnce(ranked, (c) => c.model.id === best.model.id && c.checkpoint.id === best.checkpoint.id && c.engine.id !== best.engine.id) : null
+    const cost = other && Math.floor(other.plan.maxConcurrency) > Math.floor(best.plan.maxConcurrency)
+      ? ` over the goal; ${other.engine.displayName} would hold ${fmtConc(other.plan.maxConcurrency)} at once (--engine ${other.engine.id})`
+      : ''
     return r1
-      ? 'SGLang is the primary engine for R1 (MLA kernels, DP attention, expert parallelism, MTP).'
-      : `${best.engine.displayName} serves the dense distills on the widest range of GPUs.`
+      ? `SGLang: preferred for R1 (MLA, DP attention, DeepEP, MTP)${cost}.`
+      : `${best.engine.displayName}: preferred for the dense distills (the widest range of GPUs)${cost}.`
   }
 
   const other = ranked.find((c) => c.model.id === best.model.id && preferredEngine(c))
@@ -193,16 +229,13 @@ function verdict(c: Candidate, min: number): string {
 }
 
 function layoutWhy(c: Candidate, goal: Goal): string {
-  const l = c.layout
-  const parts = [`TP ${l.tensorParallel}`]
-  if (l.pipelineParallel > 1) parts.push(`PP ${l.pipelineParallel}`)
-  if (l.dpAttention) parts.push(`DP attention ${l.dataParallel}`)
-  else if (l.dataParallel > 1 && l.expertParallel > 1) parts.push(`DP ${l.dataParallel} (attention per rank, experts shared)`)
-  else if (l.dataParallel > 1) parts.push(`${l.dataParallel} replicas`)
-  if (l.expertParallel > 1) parts.push(`EP ${l.expertParallel}`)
-  const where = l.nodes > 1 ? `${l.nodes} nodes × ${l.gpusPerNode} GPUs` : `${c.gpus} GPU${c.gpus === 1 ? '' : 's'}`
-  const aim = goal === 'throughput' ? 'the most requests at once (--goal throughput)' : 'the lowest latency per request (--goal latency)'
-  return `${parts.join(', ')} on ${where}: ${aim}.`
+  const aim =
+    goal === 'throughput'
+      ? c.model.architecture.kind === 'mla-moe'
+        ? `the ${engineName(c)} layout using the most GPUs that holds the most requests at once (--goal throughput)`
+        : `the ${engineName(c)} layout using the most GPUs with the most replicas (--goal throughput)`
+      : 'the widest tensor parallelism on one node, for the lowest latency per request (--goal latency)'
+  return `Layout: ${aim}.`
 }
 
 export function label(c: Candidate): string {
@@ -218,6 +251,7 @@ function sentence(text: string): string {
   return text.endsWith('.') ? text : `${text}.`
 }
 
+/** Requests at once as people read them: whole requests. */
 function fmtConc(n: number): string {
-  return n >= 10 ? `${Math.floor(n)}` : `${Math.floor(n * 100) / 100}`
+  return fmtInt(Math.floor(n))
 }

@@ -18,6 +18,7 @@ import {R1Error} from '../errors.js'
 import type {Checkpoint, EngineProfile, ModelProfile} from '../profiles/catalog.js'
 import {checkCompatibility} from './compat.js'
 import {batchSizes} from '../engines/tuning.js'
+import {layoutText} from './layout-text.js'
 import {type EstimateOptions, estimateMemory, memoryFigures} from './memory.js'
 import type {Layout} from './plan.schema.js'
 import {checkpointBytes, weightsPerGpu} from './weights.js'
@@ -135,7 +136,7 @@ export function withReplicas(base: Candidate, layout: Layout, contextLength: num
   const perRequest = contextLength > 0 ? base.memory.kvCacheTokens / contextLength : 0
   const maxConcurrency = dp === 1 ? Math.floor(perRequest * 100) / 100 : Math.floor(perRequest) * dp
   const memory = {...base.memory, maxConcurrency}
-  const plan = {...base.plan, dataParallel: dp, gpusPerNode: layout.gpusPerNode, maxConcurrency: base.plan.fits ? maxConcurrency : Math.max(0, maxConcurrency)}
+  const plan = {...base.plan, dataParallel: dp, gpusPerNode: layout.gpusPerNode, layout: layoutText(layout), maxConcurrency: base.plan.fits ? maxConcurrency : Math.max(0, maxConcurrency)}
   return {...base, gpus: layout.tensorParallel * layout.pipelineParallel * dp, layout, memory, plan}
 }
 
@@ -238,6 +239,7 @@ export function evaluate(input: SearchInput, model: ModelProfile, checkpoint: Ch
     kvCacheTokens: fits ? memory.kvCacheTokens : Math.max(0, memory.kvCacheTokens),
     kvCacheTokensRange: memory.kvCacheTokensRange,
     kvErrorBand: memory.kvBand,
+    layout: layoutText(layout),
     maxConcurrency: fits ? memory.maxConcurrency : Math.max(0, memory.maxConcurrency),
     maxContextTokens: Math.max(0, memory.maxContextTokens),
     memFractionStatic: engine.id === 'sglang' ? memory.utilization : null,
@@ -323,6 +325,22 @@ export function enumerateLayouts(model: ModelProfile, engine: EngineProfile['id'
     }
   }
 
+  // Pipeline parallelism inside a node when tensor parallelism alone cannot use its GPUs: a node of
+  // 3, 6 or 12 GPUs (TP must divide the attention heads) or of more than 8; also whenever --pp is pinned.
+  // On several nodes the stages run on across them (TP 2 × PP 6 on 2 nodes of 6).
+  const wantPp = !tpFillsNode(model, perNode) || pins.pipelineParallel !== undefined
+  if (wantPp) {
+    for (const tp of tps) {
+      // A distill fits in one node: its stages stay there (as its TP does), unless pinned.
+      for (const n of unique([1, moe || hasPins(pins) ? nodes : 1])) {
+        const pp = (perNode / tp) * n
+        if (pp <= 1) continue
+        add(tp, pp, 1, 1, false)
+        if (moe && tp > 1) add(tp, pp, 1, tp, false)
+      }
+    }
+  }
+
   // Data-parallel attention with expert parallelism over one node: SGLang `--tp-size N --dp-size N
   // --enable-dp-attention --ep-size N`; vLLM `--data-parallel-size N --enable-expert-parallel`.
   if (moe && perNode > 1) {
@@ -355,8 +373,9 @@ export function enumerateLayouts(model: ModelProfile, engine: EngineProfile['id'
 
   // Pinned values that the enumeration above did not produce: try them as asked.
   if (out.length === 0 && hasPins(pins)) {
-    const tp = pins.tensorParallel ?? Math.min(perNode, MAX_TP_PER_NODE)
     const pp = pins.pipelineParallel ?? 1
+    const fill = Math.floor(total / pp / (pins.dataParallel ?? 1))
+    const tp = pins.tensorParallel ?? Math.max(1, Math.min(fill, MAX_TP_PER_NODE))
     const dp = pins.dataParallel ?? 1
     const ep = pins.expertParallel ?? 1
     if (engine === 'sglang' && moe && dp > 1 && tp % dp === 0) add(tp, pp, dp, ep, true)
@@ -364,6 +383,15 @@ export function enumerateLayouts(model: ModelProfile, engine: EngineProfile['id'
   }
 
   return out
+}
+
+/** Whether TP over every GPU of a node is a valid split of the model's attention (and at most 8 wide). */
+export function tpFillsNode(model: ModelProfile, perNode: number): boolean {
+  if (perNode > MAX_TP_PER_NODE) return false
+  const a = model.architecture
+  if (a.numAttentionHeads % perNode !== 0) return false
+  if (a.kind === 'gqa-dense') return a.numKeyValueHeads % perNode === 0 || perNode % a.numKeyValueHeads === 0
+  return true
 }
 
 function makeLayout(engine: EngineProfile['id'], perNode: number, tp: number, pp: number, dp: number, ep: number, dpAttention: boolean): Layout | null {

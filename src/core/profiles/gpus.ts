@@ -68,6 +68,14 @@ export function gpuMemoryBytes(gpu: GpuProfile): number {
   return gpu.memoryGB * GB
 }
 
+/**
+ * Whether every GPU of a node shares an NVLink fabric, as the catalog says: SXM and NVL parts.
+ * A PCIe card's NVLink bridge joins pairs at most, so 8 PCIe cards talk over PCIe.
+ */
+export function nvlinkFabric(gpu: GpuProfile): boolean {
+  return gpu.nvlink !== null && gpu.formFactor !== 'pcie' && !/bridge/i.test(gpu.nvlink.generation)
+}
+
 export function gpuSpecFromProfile(gpu: GpuProfile): GpuSpec {
   return {
     architecture: gpu.architecture,
@@ -76,7 +84,7 @@ export function gpuSpecFromProfile(gpu: GpuProfile): GpuSpec {
     memoryTotalBytes: gpuMemoryBytes(gpu),
     memoryUsedBytes: null,
     name: gpu.smiNames[0] ?? gpu.displayName,
-    nvlink: gpu.nvlink !== null,
+    nvlink: nvlinkFabric(gpu),
     profileId: gpu.id,
     unifiedMemory: gpu.unifiedMemory,
   }
@@ -104,7 +112,7 @@ export function gpuSpecFromDetected(detected: DetectedGpu, catalog: readonly Gpu
     memoryTotalBytes: totalBytes,
     memoryUsedBytes: detected.memoryUsedMiB === null || migSizes.length > 0 ? null : [detected.memoryUsedMiB * MiB],
     name: detected.name,
-    nvlink: profile ? profile.nvlink !== null : false,
+    nvlink: profile ? nvlinkFabric(profile) : false,
     profileId: profile?.id ?? null,
     unifiedMemory: detected.unifiedMemory,
   }

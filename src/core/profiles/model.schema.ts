@@ -97,13 +97,33 @@ export const Checkpoint = z
   .strict()
 export type Checkpoint = z.infer<typeof Checkpoint>
 
+/**
+ * DeepSeek's published evaluation of the model (the R1 paper's Tables 4 and 5, repeated on each
+ * model card): pass@1 in percent, sampled at temperature 0.6, top-p 0.95, 64 samples per question
+ * (AIME 2024, MATH-500, GPQA Diamond, LiveCodeBench 2024-08..2025-01), and the Codeforces rating.
+ * r1 ranks the models by the mean of the four pass@1 figures (modelStrength).
+ */
+export const ModelEvaluation = z
+  .object({
+    aime2024: z.number().min(0).max(100),
+    math500: z.number().min(0).max(100),
+    gpqaDiamond: z.number().min(0).max(100),
+    liveCodeBench: z.number().min(0).max(100),
+    codeforcesRating: z.number().nullable(),
+    source: z.string().describe('where the figures are published: a paper or a model card, with its URL'),
+  })
+  .strict()
+export type ModelEvaluation = z.infer<typeof ModelEvaluation>
+
 export const ModelProfile = z
   .object({
     id: z.string().describe('"deepseek-r1", "r1-distill-qwen-32b"'),
     displayName: z.string(),
     family: z.enum(['r1', 'distill']),
-    /** Larger is stronger; the recommendation prefers the strongest model that serves the context. */
-    strength: intIn(-1_000_000, 1_000_000),
+    /** DeepSeek's published evaluation; the recommendation prefers the strongest model (modelStrength) that serves the context. */
+    evaluation: ModelEvaluation.nullable(),
+    /** Only for a model without a published evaluation: its rank by hand (larger is stronger; the mean pass@1 scale, 0–100). */
+    strength: z.number().min(0).max(100).optional(),
     baseModel: z.string().nullable(),
     aliases: z.array(z.string()).default([]),
     advertisedContext: intIn(1, LIMITS.context),
@@ -114,3 +134,4 @@ export const ModelProfile = z
   })
   .strict()
 export type ModelProfile = z.infer<typeof ModelProfile>
+

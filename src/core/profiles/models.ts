@@ -61,3 +61,8 @@ export function requireModel(models: readonly ModelProfile[], typed: string): Mo
 export function checkpointFor(model: ModelProfile, quantization: Quantization): Checkpoint | undefined {
   return model.checkpoints.find((c) => c.quantization === quantization)
 }
+
+/** The publisher's own checkpoint of a model (deepseek-ai/…): its "original repository". */
+export function isPublisherCheckpoint(checkpoint: Pick<Checkpoint, 'repo'>): boolean {
+  return checkpoint.repo.toLowerCase().startsWith('deepseek-ai/')
+}

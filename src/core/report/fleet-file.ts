@@ -1,6 +1,6 @@
 /** Turning a fleet file (already parsed and validated) into fleet entries, and its problems into one clear error. Pure. */
 import {R1Error} from '../errors.js'
-import type {FleetEntrySpec} from './fleet.js'
+import {checkFleetNumbers, type FleetEntrySpec} from './fleet.js'
 import type {FleetFile} from './fleet.schema.js'
 
 export interface FleetFileIssue {
@@ -28,7 +28,7 @@ export function badFleetFile(file: string, issues: readonly FleetFileIssue[], li
 }
 
 export function fleetFromFile(file: FleetFile): FleetEntrySpec[] {
-  return file.fleet.map((e) => ({
+  return file.fleet.map((e) => (checkFleetNumbers(e.name, {gpusPerNode: e.count, nodes: e.nodes, pricePerGpuHour: e.pricePerGpuHour ?? null}), {
     gpu: e.gpu,
     gpusPerNode: e.count,
     name: e.name,

@@ -4,6 +4,7 @@
  * fleet.schema.ts and is loaded only when a file is given).
  */
 import {R1Error} from '../errors.js'
+import {LIMITS, rangeText} from '../units.js'
 import type {GpuProfile} from '../profiles/catalog.js'
 
 /** One fleet entry as the user described it (from --fleet, --fleet-file or the default fleet). */
@@ -56,8 +57,21 @@ export function parseFleetEntry(part: string): FleetEntrySpec {
     throw new R1Error('R1_USAGE', `the fleet entry "${part}" has no GPUs`, {suggestions: [FORMAT_HINT]})
   }
 
+  checkFleetNumbers(part, {gpusPerNode, nodes, pricePerGpuHour: price === undefined ? null : Number(price)}, 'R1_INVALID_FLAGS')
+
   const name = `${nodes > 1 ? `${nodes}x` : ''}${gpusPerNode}x${gpu}`
   return {gpu, gpusPerNode, name, nodes, pricePerGpuHour: price === undefined ? null : Number(price)}
+}
+
+/** GPUs per node, nodes and price within r1's ranges (src/core/units.ts LIMITS): huge numbers are refused, never searched. */
+export function checkFleetNumbers(where: string, e: {gpusPerNode: number; nodes: number; pricePerGpuHour: number | null}, code: 'R1_INVALID_FLAGS' | 'R1_BAD_FLEET_FILE' = 'R1_BAD_FLEET_FILE'): void {
+  const out = (what: string, r: {min: number; max: number}, got: number) =>
+    new R1Error(code, `fleet entry "${where}": ${what} must be from ${rangeText(r)}; got ${got}`, {suggestions: [FORMAT_HINT]})
+  if (!Number.isSafeInteger(e.gpusPerNode) || e.gpusPerNode > LIMITS.gpusPerNode.max) throw out('GPUs per node', LIMITS.gpusPerNode, e.gpusPerNode)
+  if (!Number.isSafeInteger(e.nodes) || e.nodes > LIMITS.nodes.max) throw out('nodes', LIMITS.nodes, e.nodes)
+  if (e.pricePerGpuHour !== null && !(e.pricePerGpuHour >= 0 && e.pricePerGpuHour <= LIMITS.pricePerGpuHour.max)) {
+    throw out('the price per GPU-hour', LIMITS.pricePerGpuHour, e.pricePerGpuHour)
+  }
 }
 
 /** Finds a GPU profile by name; throws R1_UNKNOWN_GPU (with suggestions) when there is none. */

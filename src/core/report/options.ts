@@ -1,17 +1,17 @@
 /** Reading the report's list flags (--models, --context) and resolving names against the catalog. Pure. */
 import {R1Error} from '../errors.js'
+import {LIMITS, parseTokenCount, rangeText} from '../units.js'
 import type {Catalog, GpuProfile} from '../profiles/catalog.js'
 import {closestGpus, findGpu, gpuCandidates} from '../profiles/gpus.js'
 import type {ReportModel} from './build.js'
 
-/** "8192,32k,128K" → [8192, 32768, 131072] (k = 1024), sorted, without duplicates. */
+/** "8192,32k,128K" → [8192, 32768, 131072] (k = 1024, as `r1 plan --context` reads it), sorted, without duplicates. */
 export function parseContexts(spec: string): number[] {
   const out = new Set<number>()
   for (const part of spec.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
-    const m = /^(\d+)\s*([kK])?$/.exec(part)
-    const n = m ? Number(m[1]) * (m[2] ? 1024 : 1) : Number.NaN
-    if (!Number.isInteger(n) || n < 1) {
-      throw new R1Error('R1_USAGE', `--context: "${part}" is not a token count`, {
+    const n = parseTokenCount(part)
+    if (n === null || n < LIMITS.context.min || n > LIMITS.context.max) {
+      throw new R1Error('R1_INVALID_FLAGS', `--context must be token counts from ${rangeText(LIMITS.context)}, comma separated (8192, 32k or 128K); got "${part}"`, {
         suggestions: ['Pass token counts separated by commas: --context 8192,32768,131072 (or 8k,32k,128k).'],
       })
     }

@@ -30,17 +30,18 @@ function run(gpu: string, count: number, options: {context?: number; goal?: Goal
 describe('the recommendation rule', () => {
   it('is stated with its threshold', () => {
     expect(MIN_CONCURRENCY).toBe(4)
-    expect(RECOMMENDATION_RULE).toMatch(/^The strongest model that serves the requested context with at least 4 requests of that length at once/)
+    expect(RECOMMENDATION_RULE).toMatch(/^The strongest model \(by the mean pass@1 of DeepSeek's published AIME 2024, MATH-500, GPQA Diamond and LiveCodeBench figures\) that serves the requested context with at least 4 requests of that length at once/)
   })
 
   it('8×H200: R1, explained in four lines', () => {
     const {best, why} = run('H200', 8)
     expect(best!.model.id).toBe('deepseek-r1')
     expect(why).toHaveLength(4)
-    expect(why[0]).toMatch(/^DeepSeek-R1 671B is the strongest model that serves 131,072-token requests at least 4 at once \(\d+ in this layout\)\.$/)
-    expect(why[1]).toBe("FP8 is the model's own checkpoint (deepseek-ai/DeepSeek-R1-0528).")
-    expect(why[2]).toBe('SGLang is the primary engine for R1 (MLA kernels, DP attention, expert parallelism, MTP).')
-    expect(why[3]).toBe('TP 8, DP attention 8, EP 8 on 8 GPUs: the most requests at once (--goal throughput).')
+    expect(why[0]).toBe('DeepSeek-R1 671B: the strongest model (mean pass@1 78.6) with at least 4 requests of 131,072 tokens at once.')
+    // The preferences that cost requests at once say so, with the figure from the table.
+    expect(why[1]).toMatch(/^FP8: the model's own checkpoint, preferred to quantized ones; AWQ would hold \d+ at once on (vLLM|SGLang) \(--quantization awq\)\.$/)
+    expect(why[2]).toMatch(/^SGLang: preferred for R1 \(MLA, DP attention, DeepEP, MTP\)( over the goal; vLLM would hold \d+ at once \(--engine vllm\))?\.$/)
+    expect(why[3]).toBe('Layout: the SGLang layout using the most GPUs that holds the most requests at once (--goal throughput).')
   })
 
   it('a stronger model that fits without useful concurrency loses to a weaker one that has it (4×L40S)', () => {
@@ -50,7 +51,9 @@ describe('the recommendation rule', () => {
     for (const c of llama70) expect(c.plan.maxConcurrency).toBeLessThan(4)
     expect(best!.model.id).toBe('r1-distill-qwen-32b')
     expect(best!.plan.maxConcurrency).toBeGreaterThanOrEqual(4)
-    expect(why[0]).toMatch(/\(DeepSeek-R1-Distill-Llama-70B fits but only [\d.]+ at once\)\.$/)
+    // The claim about the stronger model holds against the table: its most requests at once.
+    const most = Math.max(...ranked.filter((c) => c.model.id === 'r1-distill-llama-70b' && c.plan.fits).map((c) => Math.floor(c.plan.maxConcurrency)))
+    expect(why[0]).toMatch(new RegExp(` DeepSeek-R1-Distill-Llama-70B \\(mean pass@1 71\\.8\\) fits but holds at most ${most} at once\\.$`))
   })
 
   it('when no model reaches the threshold, the strongest that serves one request (1×T4 at 128K)', () => {
@@ -58,7 +61,7 @@ describe('the recommendation rule', () => {
     expect(best!.plan.fits).toBe(true)
     expect(best!.plan.maxConcurrency).toBeLessThan(4)
     expect(best!.model.id).toBe('r1-distill-qwen-7b')
-    expect(why[0]).toMatch(/^No model serves 4 requests of 131,072 tokens at once; DeepSeek-R1-Distill-Qwen-7B is the strongest that serves one/)
+    expect(why[0]).toMatch(/^No model serves 4 requests of 131,072 tokens at once; DeepSeek-R1-Distill-Qwen-7B \(mean pass@1 58\.8\) is the strongest that serves one/)
   })
 
   it('minConcurrency moves the line', () => {

@@ -3,9 +3,9 @@ import type {ReportResult} from '../../../core/report/report.schema.js'
 import {table} from '../../style.js'
 import {fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtLayout, fmtTokens} from './format.js'
 
-export const TABLE_HEADER = ['FLEET', 'CHECKPOINT', 'CTX', 'ENGINE', 'FITS', 'LAYOUT', 'WEIGHTS/GPU', 'KV/GPU', 'KV TOKENS', 'CONC', 'CEILING tok/s', '$/M tok', 'REASON']
+export const TABLE_HEADER = ['FLEET', 'CHECKPOINT', 'CTX', 'ENGINE', 'FITS', 'LAYOUT', 'WEIGHTS/GPU', 'KV/GPU', 'KV TOKENS', 'CONC', 'CEILING tok/s', '$/M tok AT CEILING', 'REASON']
 
-export function renderTable(result: ReportResult, options: {tty: boolean}): string {
+export function renderTable(result: ReportResult, options: {tty: boolean; headers?: boolean; width?: number}): string {
   const rows = result.rows.map((r) => [
     r.fleet,
     r.checkpoint,
@@ -21,7 +21,7 @@ export function renderTable(result: ReportResult, options: {tty: boolean}): stri
     fmtCost(r.costPerMillionTokens),
     r.reason ?? '',
   ])
-  const body = table(rows, {header: TABLE_HEADER, tty: options.tty})
+  const body = table(rows, {header: TABLE_HEADER, headers: options.headers, tty: options.tty, width: options.width})
   if (!options.tty) return body
   return [body, '', ...footnotes(result)].join('\n')
 }
