@@ -77,7 +77,11 @@ export async function supervise(deps: ServeDeps, options: ServeOptions, events: 
   const reap = async (): Promise<void> => {
     proc.killTree('SIGKILL')
     for (let i = 0; i < 50 && proc.alive().length > 0; i++) {
-      await deps.sleep(100)
+      // A timer that holds the event loop: once the leader's pipes are closed nothing else does, and an unref'd
+      // sleep here let Node end r1 mid-reap with exit 13 (unsettled top-level await) instead of 130.
+      await new Promise<void>((resolve) => {
+        setTimeout(resolve, 100)
+      })
       proc.killTree('SIGKILL')
     }
   }
