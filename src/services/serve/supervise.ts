@@ -11,7 +11,7 @@ import {describePhase, type LogState, PHASE_LABELS} from '../../core/serve/log.j
 import type {ServeResult} from '../../core/serve/serve.schema.js'
 import {endpointUrl} from '../../core/serve/usage.js'
 import type {SpawnedProcess} from '../../io/exec.js'
-import type {StopSignal} from '../../io/signals.js'
+import {type StopSignal, wait} from '../../io/signals.js'
 import {containerName, ENGINE_NAMES} from './command.js'
 import type {ServeDeps, ServeEvents, ServeOptions} from './deps.js'
 
@@ -77,11 +77,9 @@ export async function supervise(deps: ServeDeps, options: ServeOptions, events: 
   const reap = async (): Promise<void> => {
     proc.killTree('SIGKILL')
     for (let i = 0; i < 50 && proc.alive().length > 0; i++) {
-      // A timer that holds the event loop: once the leader's pipes are closed nothing else does, and an unref'd
-      // sleep here let Node end r1 mid-reap with exit 13 (unsettled top-level await) instead of 130.
-      await new Promise<void>((resolve) => {
-        setTimeout(resolve, 100)
-      })
+      // io/signals' wait holds the event loop: once the leader's pipes are closed nothing else does, and the
+      // unref'd deps.sleep here let Node end r1 mid-reap with exit 13 (unsettled top-level await) instead of 130.
+      await wait(100)
       proc.killTree('SIGKILL')
     }
   }
