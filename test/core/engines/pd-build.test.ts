@@ -22,7 +22,7 @@ beforeAll(async () => {
 })
 
 /** A plan for R1 FP8 on `nodes` × 8 GPUs, built for one engine release. */
-function planFor(engine: 'sglang' | 'vllm', version: string, nodes: number, gpuId = 'h100-sxm', addresses: string[] = []): {build: PdBuild; candidate: PdCandidate} {
+function planFor(engine: 'sglang' | 'vllm', version: string, nodes: number, gpuId = 'h100-sxm', addresses: string[] = [], apiKeyEnv: string | null = null): {build: PdBuild; candidate: PdCandidate} {
   const model = catalog.models.find((m) => m.id === 'deepseek-r1')!
   const profile = catalog.gpus.find((g) => g.id === gpuId)!
   const gpu = gpuSpecFromProfile(profile)
@@ -41,6 +41,7 @@ function planFor(engine: 'sglang' | 'vllm', version: string, nodes: number, gpuI
   const c = out.candidate!
   const build = buildPd({
     addresses,
+    apiKeyEnv,
     checkpoint: ctx.checkpoint,
     decode: {plan: rolePlanCore(ctx, c.decode.role), sizing: decodePlan(c.decode, engine)},
     engineVersion: version,
@@ -141,6 +142,37 @@ describe('PD commands (SGLang)', () => {
   })
 })
 
+describe('an API key on every piece, never as a value', () => {
+  test('SGLang 0.5.14: every server --api-key ${R1_API_KEY}, the router too (the key it sends to workers and checks on clients)', () => {
+    const {build} = planFor('sglang', '0.5.14', 13, 'h100-sxm', [], 'R1_API_KEY')
+    for (const n of build.nodes) expect(valueOf(n.argv, '--api-key')).toBe('${R1_API_KEY}')
+    expect(build.router.argv.slice(-2)).toEqual(['--api-key', '${R1_API_KEY}'])
+    expect(build.passEnv).toContain('R1_API_KEY')
+    // Without a key, none.
+    const plain = planFor('sglang', '0.5.14', 13).build
+    expect([...plain.nodes.flatMap((n) => n.argv), ...plain.router.argv]).not.toContain('--api-key')
+  })
+
+  test('vLLM 0.20.1: the servers read VLLM_API_KEY (by name, no flag), vllm-router takes --api-key ${R1_API_KEY}', () => {
+    const {build} = planFor('vllm', '0.20.1', 13, 'h100-sxm', [], 'VLLM_API_KEY')
+    for (const n of build.nodes) {
+      expect(n.argv).not.toContain('--api-key')
+      expect(n.env.VLLM_API_KEY).toBeUndefined()
+    }
+
+    expect(build.passEnv).toEqual(expect.arrayContaining(['VLLM_API_KEY', 'R1_API_KEY']))
+    expect(build.router.argv.slice(-2)).toEqual(['--api-key', '${R1_API_KEY}'])
+  })
+
+  test('SGLang 0.4.9: the mini load balancer takes no key: none on it, and a warning', () => {
+    const {build} = planFor('sglang', '0.4.9', 13, 'h100-sxm', [], 'R1_API_KEY')
+    expect(build.router.argv.slice(0, 3)).toEqual(['python3', '-m', 'sglang.srt.disaggregation.mini_lb'])
+    expect(build.router.argv).not.toContain('--api-key')
+    expect(valueOf(build.nodes[0].argv, '--api-key')).toBe('${R1_API_KEY}')
+    expect(build.warnings.some((w) => w.includes('mini load balancer takes no API key'))).toBe(true)
+  })
+})
+
 describe('the per-release gate on PD commands', () => {
   test.each([
     ['sglang', '0.5.9'],
@@ -209,8 +241,9 @@ describe.skipIf(!python || !existsSync(CHECKER))('every PD argv passes the real 
     ['vllm', '0.11.1'],
     ['vllm', '0.20.1'],
     ['vllm', '0.21.0'],
-  ] as const)('%s %s', (engine, version) => {
-    const {build} = planFor(engine, version, 13)
+  ] as const)('%s %s (with an API key: SGLang\'s --api-key reference included)', (engine, version) => {
+    const {build} = planFor(engine, version, 13, 'h100-sxm', [], engine === 'sglang' ? 'R1_API_KEY' : 'VLLM_API_KEY')
+    if (engine === 'sglang') expect(build.nodes[0].argv).toContain('--api-key')
     // One python process per release, through the checker's importable check() (its CLI reloads the data per call).
     const script = 'import sys, json\nsys.path.insert(0, sys.argv[1])\nfrom check_argv import check\nfor a in json.load(sys.stdin):\n    print(json.dumps(check(sys.argv[2], sys.argv[3], a)))'
     const input = JSON.stringify(build.nodes.map((n) => n.argv))

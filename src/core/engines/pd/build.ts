@@ -24,6 +24,7 @@ import type {PlanCore} from '../../planner/types.js'
 import {buildEngine} from '../build.js'
 import {assertGate} from '../gate.js'
 import {str} from '../common.js'
+import {envRef} from '../shell.js'
 import {type PdFlags, requirePd} from './versions.js'
 
 export interface PdRoleInput {
@@ -41,7 +42,17 @@ export interface PdBuildInput {
   addresses: readonly (string | undefined)[]
   routerPort: number
   transferBackend: string
+  /**
+   * Where the API key comes from, when the user gave one: the servers take it the way their release does (SGLang
+   * `--api-key ${R1_API_KEY}`, vLLM the VLLM_API_KEY environment variable, by name), and the router `--api-key
+   * ${ROUTER_API_KEY_ENV}` (sglang_router and vllm-router: the key it sends to the workers and, from sglang_router
+   * 0.5.3, checks on clients). Never the value: references that the launcher fills in.
+   */
+  apiKeyEnv?: string | null
 }
+
+/** The variable the router's `--api-key` reference names (its value is the key, filled in at launch). */
+export const ROUTER_API_KEY_ENV = 'R1_API_KEY'
 
 export interface PdBuild {
   nodes: PdNode[]
@@ -86,7 +97,7 @@ export function buildPd(input: PdBuildInput): PdBuild {
         checkpoint: input.checkpoint,
         engineVersion: input.engineVersion,
         model: input.model,
-        options: {distInitPort: ports.rendezvous, headAddress: leader, host: '0.0.0.0', port: ports.http},
+        options: {apiKeyEnv: input.apiKeyEnv ?? null, distInitPort: ports.rendezvous, headAddress: leader, host: '0.0.0.0', port: ports.http},
         plan,
       })
       for (const w of built.warnings) if (!w.includes('head node\'s address')) warnings.push(w)
@@ -118,6 +129,15 @@ export function buildPd(input: PdBuildInput): PdBuild {
   }
 
   const router = buildRouter(engine, flags, prefillUrls, decodeUrls, input.routerPort, address(0))
+  if (input.apiKeyEnv) {
+    if (engine === 'sglang' && !flags.has('launch-router')) {
+      warnings.push(`SGLang ${flags.version}'s mini load balancer takes no API key and does not forward the client's: with a key on the servers, requests through it fail; upgrade to 0.5.2 or newer for the SGLang Model Gateway`)
+    } else {
+      router.argv.push('--api-key', envRef(ROUTER_API_KEY_ENV))
+      passEnv.add(ROUTER_API_KEY_ENV)
+    }
+  }
+
   if (engine === 'sglang' && !flags.has('launch-router')) warnings.push(`SGLang ${flags.version} predates sglang_router's PD mode: the router is the Python mini load balancer (sglang.srt.disaggregation.mini_lb), a demo; upgrade to 0.5.2 or newer for the SGLang Model Gateway`)
   if (engine === 'vllm') warnings.push('The vLLM Router (vllm-project/router, `vllm-router`) is a separate install: it is not in the vllm/vllm-openai image')
   return {nodes, passEnv: [...passEnv], router, warnings: [...new Set(warnings)]}
