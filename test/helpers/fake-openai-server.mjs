@@ -33,12 +33,17 @@ export function defaultReply(body) {
  * @param {'stall-after-one'|'models-stall'} [options.mode]  misbehave: send one chunk of the stream then nothing (connection open),
  *        or answer GET /v1/models with headers and then nothing
  * @param {{first: number, retryAfter: string}} [options.rateLimit]  the first `first` chat requests get 429 with this Retry-After
+ * @param {{sleep: (ms: number) => Promise<void>, wrote: (bytes: number) => void, opened: () => void, closed: () => void}} [options.clock]
+ *        a virtual clock (test/helpers/virtual-clock.ts): the delays sleep on it, and it hears of each streamed answer's
+ *        start, bytes and end. Without it the delays are real time.
  */
 export async function startFakeOpenAI(options = {}) {
   const models = options.models ?? ['deepseek-r1']
   const style = options.style ?? 'reasoning_content'
   const requests = []
   let n = 0
+  const clock = options.clock
+  const wait = (ms) => (clock ? clock.sleep(ms) : sleep(ms))
   const server = createServer({noDelay: true}, async (req, res) => {
     const chunks = []
     for await (const c of req) chunks.push(c)
@@ -78,11 +83,17 @@ export async function startFakeOpenAI(options = {}) {
 
     res.writeHead(200, {'cache-control': 'no-cache', 'content-type': 'text/event-stream'})
     res.flushHeaders()
-    const send = (obj) => res.write(`data: ${JSON.stringify(obj)}\n\n`)
+    clock?.opened()
+    res.on('close', () => clock?.closed())
+    const write = (text) => {
+      clock?.wrote(Buffer.byteLength(text))
+      res.write(text)
+    }
+    const send = (obj) => write(`data: ${JSON.stringify(obj)}\n\n`)
     const chunk = (delta, finish = null) => send({choices: [{delta, finish_reason: finish, index: 0}], created: 0, id, model: body.model, object: 'chat.completion.chunk'})
     if (plan.malformed) {
-      await sleep(options.ttftMs ?? 0)
-      res.write('data: {"choices": [oops\n\n')
+      await wait(options.ttftMs ?? 0)
+      write('data: {"choices": [oops\n\n')
       return res.end()
     }
 
@@ -96,7 +107,7 @@ export async function startFakeOpenAI(options = {}) {
       answer.forEach((t, i) => stream.push({content: i === 0 && reasoning.length > 0 ? `</think>${t}` : t}))
     }
 
-    await sleep(options.ttftMs ?? 0)
+    await wait(options.ttftMs ?? 0)
     if (options.mode === 'stall-after-one') {
       chunk({role: 'assistant', ...stream[0]})
       return
@@ -104,13 +115,13 @@ export async function startFakeOpenAI(options = {}) {
 
     for (let i = 0; i < stream.length; i++) {
       if (plan.cut !== undefined && i === plan.cut) return res.destroy()
-      if (i > 0) await sleep(options.itlMs ?? 0)
+      if (i > 0) await wait(options.itlMs ?? 0)
       chunk(i === 0 ? {role: 'assistant', ...stream[i]} : stream[i], i === stream.length - 1 ? finishReason : null)
     }
 
     if (stream.length === 0) chunk({content: '', role: 'assistant'}, finishReason)
     if (body.stream_options?.include_usage && options.usage !== false) send({choices: [], id, object: 'chat.completion.chunk', usage: {...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens}})
-    res.write('data: [DONE]\n\n')
+    write('data: [DONE]\n\n')
     res.end()
   })
   await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))

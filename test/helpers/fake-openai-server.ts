@@ -19,6 +19,8 @@ export type FakeReply =
   | {cut: number; reasoning?: string | string[]; answer?: string | string[]}
 
 export interface FakeOpenAIOptions {
+  /** A virtual clock's server side (test/helpers/virtual-clock.ts): the delays run on it. */
+  clock?: import('./virtual-clock.js').ServerClockHooks
   models?: string[]
   ttftMs?: number
   itlMs?: number

@@ -1,4 +1,5 @@
-// The bench service against the fake server: measured TTFT and ITL match the fake's delays.
+// The bench service against the fake server: measured TTFT and ITL match the fake's delays, on a virtual clock
+// that the fake's delays run on (test/helpers/virtual-clock.ts), so the figures are exact whatever the load.
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -8,6 +9,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 import type {Catalog} from '../../src/core/profiles/catalog.js'
 import {bench, benchDeps, type BenchOptions} from '../../src/services/bench.js'
 import {startFakeOpenAI, type FakeOpenAI} from '../helpers/fake-openai-server.js'
+import {virtualClock} from '../helpers/virtual-clock.js'
 
 let server: FakeOpenAI | undefined
 afterEach(async () => {
@@ -76,27 +78,38 @@ function planFile(model: string): string {
 }
 
 describe('bench service', () => {
-  it('measured TTFT and inter-token latency match the fake’s delays within 20%', async () => {
-    server = await startFakeOpenAI({itlMs: 40, ttftMs: 300})
-    const r = await bench(benchDeps(noCatalog), options({outputTokens: 6}))
+  it('measured TTFT, inter-token latency, TPOT, E2E and throughput are the fake’s delays, exactly', async () => {
+    const clock = virtualClock()
+    server = await startFakeOpenAI({clock: clock.server, itlMs: 40, ttftMs: 300})
+    const deps = {...benchDeps(noCatalog), now: clock.now}
+    const r = await bench({...deps, http: clock.wrap(deps.http)}, options({outputTokens: 6}))
     expect(r.completed).toBe(8)
     expect(r.failed).toBe(0)
-    expect(r.ttftMs.mean).toBeGreaterThan(300 * 0.8)
-    expect(r.ttftMs.mean).toBeLessThan(300 * 1.2)
-    expect(r.itlMs.median).toBeGreaterThan(40 * 0.8)
-    expect(r.itlMs.median).toBeLessThan(40 * 1.2)
-    expect(r.tpotMs.mean).toBeGreaterThan(40 * 0.8)
-    expect(r.tpotMs.mean).toBeLessThan(40 * 1.2)
+    expect(r.ttftMs).toEqual({mean: 300, median: 300, p90: 300, p99: 300})
+    expect(r.itlMs).toEqual({mean: 40, median: 40, p90: 40, p99: 40})
+    expect(r.tpotMs.mean).toBe(40)
     // e2e = TTFT + 5 gaps
-    expect(r.e2eMs.mean).toBeGreaterThan((300 + 5 * 40) * 0.8)
-    expect(r.e2eMs.mean).toBeLessThan((300 + 5 * 40) * 1.2)
+    expect(r.e2eMs).toEqual({mean: 500, median: 500, p90: 500, p99: 500})
     expect(r.totalOutputTokens).toBe(48)
     expect(r.tokenCount).toBe('usage')
-    // Closed loop, 8 requests 4 at a time: two waves of ≈ 500 ms.
-    expect(r.requestThroughput).toBeGreaterThan(8 * 0.8)
-    expect(r.requestThroughput).toBeLessThan(8 * 1.2)
-    expect(r.outputThroughput).toBeCloseTo((r.totalOutputTokens / r.durationS), 6)
+    // Closed loop, 8 requests 4 at a time: two waves of 500 ms (the warm-up before is not counted).
+    expect(r.durationS).toBe(1)
+    expect(r.requestThroughput).toBe(8)
+    expect(r.outputThroughput).toBe(48)
     expect(r.ceiling).toBeNull()
+  })
+
+  it('closed loop: at most --concurrency requests at once, the next one starts as one finishes', async () => {
+    const clock = virtualClock()
+    // Each request: 50 ms to the first token, then 5 gaps of 10 ms = 100 ms.
+    server = await startFakeOpenAI({clock: clock.server, itlMs: 10, ttftMs: 50})
+    const deps = {...benchDeps(noCatalog), now: clock.now}
+    const r = await bench({...deps, http: clock.wrap(deps.http)}, options({concurrency: 3, outputTokens: 6, requests: 7}))
+    // 7 requests of 100 ms, 3 at a time: waves at 0, 100, 200 (the last one alone) → 300 ms in all.
+    expect(r.completed).toBe(7)
+    expect(r.e2eMs.mean).toBe(100)
+    expect(r.durationS).toBe(0.3)
+    expect(r.requestThroughput).toBeCloseTo(7 / 0.3, 9)
   })
 
   it('asks for max_tokens with ignore_eos, one user message of about --input-tokens words', async () => {

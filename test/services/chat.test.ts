@@ -2,8 +2,10 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {MATH_DIRECTIVE} from '../../src/core/client/request.js'
+import {createHttpClient} from '../../src/io/http.js'
 import {chat, clientDeps} from '../../src/services/chat.js'
 import {startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions} from '../helpers/fake-openai-server.js'
+import {virtualClock} from '../helpers/virtual-clock.js'
 
 let server: FakeOpenAI | undefined
 afterEach(async () => {
@@ -104,9 +106,23 @@ describe('chat service', () => {
     })
   })
 
-  it('measures TTFT from the fake’s delay', async () => {
-    const {result} = await ask({itlMs: 5, reply, ttftMs: 120})
-    expect(result.ttftMs).toBeGreaterThanOrEqual(120 * 0.8)
-    expect(result.ttftMs).toBeLessThanOrEqual(120 * 1.2 + 20)
+  // On a virtual clock that the fake's delays run on (test/helpers/virtual-clock.ts): exact, whatever the machine's load.
+  it('measures TTFT from sending the request to the first text, and the whole answer, on the clock', async () => {
+    const clock = virtualClock()
+    server = await startFakeOpenAI({clock: clock.server, itlMs: 5, reply, ttftMs: 120})
+    const result = await chat({...clientDeps(), http: clock.wrap(createHttpClient()), now: clock.now}, {math: false, onWarning: () => {}, prompt: 'What is 2+2?', temperature: 0.6, url: server.url})
+    expect(result.answer).toBe('It is \\boxed{4}.')
+    // The first reasoning token comes after the fake's 120 ms; 5 reasoning + 3 answer tokens, 5 ms apart.
+    expect(result.ttftMs).toBe(120)
+    expect(result.e2eMs).toBe(120 + 7 * 5)
+  })
+
+  it('TTFT counts the first text, not the response headers nor a role-only chunk', async () => {
+    const clock = virtualClock()
+    // No reasoning: the first text is the answer's first token, still after the 200 ms.
+    server = await startFakeOpenAI({clock: clock.server, itlMs: 10, reply: () => ({answer: 'Four.', reasoning: []}), ttftMs: 200})
+    const result = await chat({...clientDeps(), http: clock.wrap(createHttpClient()), now: clock.now}, {math: false, onWarning: () => {}, model: 'm', prompt: 'x', temperature: 0.6, url: server.url})
+    expect(result.ttftMs).toBe(200)
+    expect(result.e2eMs).toBe(200)
   })
 })
