@@ -7,10 +7,11 @@ import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {beforeAll, describe, expect, it} from 'vitest'
+import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import type {PlanFile} from '../../src/core/planner/plan.schema.js'
 import {runCli} from '../helpers/cli.js'
+import {killMarked, markedPids, newMarker} from '../helpers/proc-cleanup.js'
 import {freePort, installFakeEngines, isAlive, makeHfHome, startCli} from '../helpers/serve-fakes.js'
 
 interface Recorded {
@@ -23,10 +24,18 @@ interface Recorded {
 
 let binDir: string
 let work: string
+// Every r1 these tests start carries this marker in its environment, and so does every engine, worker and
+// setsid grandchild it starts: after each test, whatever is left (a failed wait, an assertion before the
+// SIGINT) is found through /proc and killed.
+const marker = newMarker()
 
 beforeAll(() => {
   binDir = installFakeEngines()
   work = mkdtempSync(join(tmpdir(), 'r1-serve-'))
+})
+
+afterEach(async () => {
+  await killMarked(marker.id)
 })
 
 /** A plan written by `r1 plan --out` for one RTX 4090 (the GPU the fake nvidia-smi reports). */
@@ -48,7 +57,7 @@ async function serveWith(engine: 'vllm' | 'sglang', env: Record<string, string> 
   const stop = extra.includes('--stop-timeout') ? [] : ['--stop-timeout', '2s']
   const run = startCli(['serve', '--plan', file, '--port', String(port), '--yes', ...stop, ...extra], {
     binDir,
-    env: {FAKE_ENGINE_RECORD: record, FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint), ...env},
+    env: {FAKE_ENGINE_RECORD: record, FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint), ...marker.env, ...env},
   })
   return {plan, port, record, run}
 }
@@ -73,6 +82,8 @@ describe('r1 serve with a fake vLLM', () => {
     expect(done.stderr).toContain('Code: R1_INTERRUPTED')
     expect(isAlive(rec.pid)).toBe(false)
     expect(isAlive(rec.workerPid)).toBe(false)
+    // Nothing r1 started is left, by the marker every process of the tree inherits.
+    expect(markedPids(marker.id)).toEqual([])
   })
 
   it('passes the API key through the environment only, and probes with it', async () => {
@@ -98,7 +109,7 @@ describe('r1 serve with a fake vLLM', () => {
     const kv = Math.round(plan.kvCacheTokens * 0.8)
     const run = startCli(['serve', '--plan', file, '--port', String(port), '--yes', '--stop-timeout', '2s'], {
       binDir,
-      env: {FAKE_ENGINE_KV: String(kv), FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint)},
+      env: {...marker.env, FAKE_ENGINE_KV: String(kv), FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint)},
     })
     await run.waitFor(/Ready: /)
     expect(run.stderr()).toContain(
@@ -151,6 +162,7 @@ describe('r1 serve with a fake vLLM', () => {
     expect(done.stderr).toContain('Warning: vLLM did not stop within 1s: sending SIGKILL')
     expect(isAlive(rec.pid)).toBe(false)
     expect(isAlive(rec.workerPid)).toBe(false)
+    expect(markedPids(marker.id)).toEqual([])
   })
 
   it('an engine that exits after it was ready: exit 5', async () => {
@@ -170,7 +182,7 @@ describe('r1 serve with the plan flags (it plans first, for the GPUs it detects)
     const run = startCli(['serve', '--model', 'r1-distill-qwen-7b', '--engine', 'vllm', '--port', String(port), '--yes', '--stop-timeout', '2s'], {
       binDir,
       // A state folder of its own: the launches above recorded what the fake engine measured (calibration), which would move the plan.
-      env: {FAKE_ENGINE_RECORD: record, FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint), R1_STATE_DIR: mkdtempSync(join(tmpdir(), 'r1-state-'))},
+      env: {...marker.env, FAKE_ENGINE_RECORD: record, FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint), R1_STATE_DIR: mkdtempSync(join(tmpdir(), 'r1-state-'))},
     })
     await run.waitFor(/Ready: /)
     expect(run.stderr()).toContain(`Plan: ${plan.modelName} (${plan.checkpoint}) on vllm ${plan.engineVersion}, 1× NVIDIA GeForce RTX 4090, TP 1`)
@@ -215,7 +227,7 @@ describe('r1 serve preflight and dry run', () => {
       const {file, plan} = await makePlan('vllm', port)
       const r = await runCli(['serve', '--plan', file, '--port', String(port), '--yes', '--json'], {
         binDir,
-        env: {FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint)},
+        env: {...marker.env, FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint)},
       })
       expect(r.exitCode).toBe(5)
       const envelope = JSON.parse(r.stdout) as {status: number; error: {code: string; suggestions: string[]}; result: {checks: {id: string; ok: boolean}[]}}
@@ -233,7 +245,7 @@ describe('r1 serve preflight and dry run', () => {
     const {file, plan} = await makePlan('vllm', port)
     const r = await runCli(['serve', '--plan', file, '--port', String(port), '--yes'], {
       binDir: installFakeEngines({gpus: 'rtx4090x1', memoryUsedMiB: 12_000}),
-      env: {FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint)},
+      env: {...marker.env, FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint)},
     })
     expect(r.exitCode).toBe(5)
     expect(r.stderr).toMatch(/FAIL gpu-memory {1}other processes use 11\.7 GiB of GPU 0: 12\.3 GiB free, the plan needs 21\.6 GiB/)
@@ -245,7 +257,7 @@ describe('r1 serve preflight and dry run', () => {
     const {file, plan} = await makePlan('vllm', port)
     const r = await runCli(['serve', '--plan', file, '--port', String(port), '--yes'], {
       binDir: installFakeEngines({gpus: 'h100x8'}),
-      env: {FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint)},
+      env: {...marker.env, FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint)},
     })
     expect(r.exitCode).toBe(4)
     expect(r.stderr).toMatch(/the plan needs 1× NVIDIA GeForce RTX 4090 on this node; found 8× NVIDIA H100/)
@@ -258,7 +270,7 @@ describe('r1 serve preflight and dry run', () => {
     const lonely = installFakeEngines()
     const {rmSync} = await import('node:fs')
     rmSync(join(lonely, 'vllm'))
-    const r = await runCli(['serve', '--plan', file, '--port', String(port), '--yes'], {binDir: lonely, env: {HF_HOME: makeHfHome(plan.checkpoint), PATH: `${lonely}:/usr/bin:/bin`}})
+    const r = await runCli(['serve', '--plan', file, '--port', String(port), '--yes'], {binDir: lonely, env: {...marker.env, HF_HOME: makeHfHome(plan.checkpoint), PATH: `${lonely}:/usr/bin:/bin`}})
     expect(r.exitCode).toBe(5)
     expect(r.stderr).toContain('FAIL engine     vLLM is not installed (not on PATH)')
     expect(r.stderr).toContain('Code: R1_ENGINE_MISSING')
@@ -268,7 +280,7 @@ describe('r1 serve preflight and dry run', () => {
     const port = await freePort()
     const {file, plan} = await makePlan('vllm', port)
     const key = 'sk-dry-run-999'
-    const r = await runCli(['serve', '--plan', file, '--port', String(port), '--dry-run', '--json'], {binDir, env: {R1_API_KEY: key}})
+    const r = await runCli(['serve', '--plan', file, '--port', String(port), '--dry-run', '--json'], {binDir, env: {...marker.env, R1_API_KEY: key}})
     expect(r.exitCode).toBe(0)
     expect(r.stdout).not.toContain(key)
     const envelope = JSON.parse(r.stdout) as {status: number; result: {mode: string; commands: {argv: string[]; env: Record<string, string>}[]; passEnv: string[]}}
@@ -277,7 +289,7 @@ describe('r1 serve preflight and dry run', () => {
     expect(envelope.result.commands[0].env.VLLM_API_KEY).toBe('<from R1_API_KEY>')
     expect(envelope.result.passEnv).toContain('VLLM_API_KEY')
 
-    const text = await runCli(['serve', '--plan', file, '--port', String(port), '--dry-run'], {binDir, env: {R1_API_KEY: key}})
+    const text = await runCli(['serve', '--plan', file, '--port', String(port), '--dry-run'], {binDir, env: {...marker.env, R1_API_KEY: key}})
     expect(text.exitCode).toBe(0)
     expect(text.stdout.split('\n')[0]).toMatch(/^VLLM_API_KEY='<from R1_API_KEY>' .*vllm serve /)
     expect(text.stdout + text.stderr).not.toContain(key)
