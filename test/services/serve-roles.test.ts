@@ -174,6 +174,28 @@ describe('serve --role (disaggregated plans)', () => {
     expect(h.spawned).toHaveLength(0)
   })
 
+  it('a stop signal while the router waits for its backends: R1_INTERRUPTED, nothing started', async () => {
+    const h = harness('0.5.14', () => false)
+    const run = serveRole(h.deps, options(), {phase: () => h.interrupt()}, file, 'router')
+    const e = await rejection(run)
+    expect(e.code).toBe('R1_INTERRUPTED')
+    expect(e.message).toBe('interrupted (SIGINT) while the router waited for its backends; nothing was started.')
+    expect(h.spawned).toHaveLength(0)
+  })
+
+  it('an API key: the servers and the router get it at launch; what r1 shows keeps the ${R1_API_KEY} reference', async () => {
+    const key = 'sk-roles-1234'
+    for (const role of ['decode', 'router'] as const) {
+      const h = harness()
+      const shown: string[][] = []
+      const run = serveRole(h.deps, options({apiKey: key, nodeRank: 0}), {launch: (_n, c) => shown.push(c.argv), ready: () => h.interrupt()}, file, role)
+      expect((await rejection(run)).code).toBe('R1_INTERRUPTED')
+      const argv = h.spawned[0].argv
+      expect(argv[argv.indexOf('--api-key') + 1]).toBe(key)
+      expect(shown[0][shown[0].indexOf('--api-key') + 1]).toBe('\${R1_API_KEY}')
+    }
+  })
+
   it('usage errors: no --role, or a --node-rank out of range', async () => {
     const h = harness()
     expect((await rejection(serveRole(h.deps, options(), {}, file, null))).code).toBe('R1_USAGE')
