@@ -210,8 +210,11 @@ describe('r1 serve --role with vLLM (vllm serve with NixlConnector, vllm-router)
 
     const prefill = serveRole('vllm', 'prefill', 0, e)
     const decode = serveRole('vllm', 'decode', 0, e)
+    // A worker node of the decode instance: `vllm serve --headless`, up once it runs.
+    const worker = serveRole('vllm', 'decode', 2, e)
     await prefill.waitFor(/Ready: /)
     await decode.waitFor(/Ready: /)
+    await worker.waitFor(/r1: ready/)
     const router = serveRole('vllm', 'router', null, e)
     await router.waitFor(/Ready: /)
     expect(router.stdout()).toContain(`Ready: http://127.0.0.1:${routerPort}/v1`)
@@ -219,10 +222,14 @@ describe('r1 serve --role with vLLM (vllm serve with NixlConnector, vllm-router)
     const all = records(dir)
     const servers = all.filter((r) => r.kind === 'vllm')
     const routerRecord = only(all.filter((r) => r.kind === 'vllm-router'), 'router')
-    expect(servers).toHaveLength(2)
+    expect(servers).toHaveLength(3)
     const byPort = (port: number) => only(servers.filter((s) => s.port === port), `server on ${port}`)
     expect(byPort(8100).argv).toEqual(commands[0].argv)
     expect(byPort(8600).argv).toEqual(commands[3].argv)
+    const headless = only(servers.filter((s) => !s.leader), 'decode worker')
+    expect(headless.argv).toEqual(commands[5].argv)
+    expect(headless.argv).toContain('--headless')
+    expect(headless.argv[headless.argv.indexOf('--data-parallel-start-rank') + 1]).toBe('16')
     for (const s of servers) {
       expect(s.envNames).toContain('VLLM_API_KEY')
       expect(s.apiKey).toBe(key)
@@ -233,7 +240,7 @@ describe('r1 serve --role with vLLM (vllm serve with NixlConnector, vllm-router)
     expect(routerRecord.apiKey).toBe(key)
 
     const pids = [...servers.flatMap((r) => [r.pid, r.workerPid!]), routerRecord.pid]
-    const runs = [router, decode, prefill]
+    const runs = [router, worker, decode, prefill]
     for (const run of runs) run.child.kill('SIGTERM')
     for (const r of await Promise.all(runs.map((run) => run.done))) {
       expect(r.exitCode, r.stderr).toBe(130)
