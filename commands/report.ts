@@ -2,29 +2,34 @@ import {Flags} from '@oclif/core'
 
 import {R1Command} from '../src/cli/base-command.js'
 import {EXIT_CODE_HELP} from '../src/cli/exit-codes.js'
-import {profilesFlag} from '../src/cli/flags.js'
+import {planFlags, profilesFlag} from '../src/cli/flags.js'
 import {FORMATS, type ReportFormat} from '../src/cli/render/report/format.js'
 import {renderReport} from '../src/cli/render/report/index.js'
 import {ENGINES, type Engine, GOALS, type Goal} from '../src/core/constants.js'
 import type {ReportResult} from '../src/core/report/report.schema.js'
 import {R1Error} from '../src/core/errors.js'
-import {reportDeps, runReport} from '../src/services/report.js'
+import {FLEET_LIMITS_HELP, LAYOUT_HELP, reportDeps, runReport} from '../src/services/report.js'
 
 export default class Report extends R1Command {
-  static override summary = 'Size DeepSeek-R1 and its distills across GPU fleets: fit, layout, memory, KV capacity, a decode ceiling and its cost.'
-  static override description = `One row per fleet entry × checkpoint × context × engine: whether it fits (at least one request of the full context runs) or why not, the planner's best layout, weights and KV cache per GPU, KV capacity in tokens, concurrency at the context, a decode-throughput CEILING and, with a price, the cost per million output tokens at that ceiling.
+  static override summary = 'Size DeepSeek-R1 and its distills across GPU fleets: the recommended plan per fleet, which model fits where, and what it costs.'
+  static override description = `By default, the answer first: one row per fleet entry × context with the plan \`r1 plan\` would recommend there (model, checkpoint, engine, layout, whole requests at once), a fit matrix of models × fleet entries (requests at once at each context, or — where no checkpoint fits), and for R1 on multi-node entries the prefill/decode split (nodes ratio, modelled per-node rates, cost). --all adds every fleet entry × checkpoint × context × engine row: fit or why not, layout, weights and KV cache per GPU, KV capacity, concurrency, the decode CEILING and its cost. Every format (table, markdown, csv, json, html) follows the same choice.
 
-The ceiling is the memory-bandwidth roofline, not a prediction: per decode step each GPU reads its share of the active weights (for R1 only the routed experts the batch picks, 1 − (1 − 8/256)^tokens of them) plus the KV cache of its requests; one step emits one token per request. Batch = the concurrency at the context (floor of the requests of that length that fit, at least 1), each request holding the full context. Real systems sit well below: measured figures from public benchmarks (each with its source URL) are printed beside it. Cost = price per GPU-hour × GPUs the layout occupies / tokens per hour at the ceiling.
+The ceiling is the memory-bandwidth roofline, not a prediction: per decode step each GPU reads its share of the active weights (for R1 only the routed experts the batch picks, 1 − (1 − 8/256)^tokens of them) plus the KV cache of its requests; one step emits one token per request. Real systems sit well below it. "$/M tok AT CEILING" = price per GPU-hour × GPUs the layout occupies / tokens per hour at the ceiling: a floor on the cost. Beside it, "$/M tok MEASURED" is the cost at the best published measurement for the same GPU, GPU count and checkpoint family (R1), with its source URL.
 
-Default fleet: 18 entries from Pascal to Blackwell and Jetson, with example prices. Fleet file (YAML or JSON): {fleet: [{name, gpu, count, nodes, pricePerGpuHour}]}.
+${LAYOUT_HELP}
+
+Default fleet: 18 entries from Pascal to Blackwell and Jetson, with example prices. Fleet file (YAML or JSON): {fleet: [{name, gpu, count, nodes, pricePerGpuHour}]}. ${FLEET_LIMITS_HELP}
+
+--json prints the JSON envelope around exactly what --format json prints; with another --format it needs --output FILE (the file gets that format, stdout the JSON).
 
 ${EXIT_CODE_HELP}`
 
   static override examples = [
     '<%= config.bin %> report',
     '<%= config.bin %> report --fleet "8xH200,2x8xH100@2.49,1xRTX4090" --models r1,qwen-32b --context 8k,128k',
+    '<%= config.bin %> report --fleet 13x8xH100@2.99 --models r1 --input-tokens 2000 --output-tokens 2000',
     '<%= config.bin %> report --fleet-file fleet.yaml --format html --output report.html',
-    '<%= config.bin %> report --format csv --engine vllm --output fleet.csv',
+    '<%= config.bin %> report --all --format csv --engine vllm --output fleet.csv',
     '<%= config.bin %> report --fleet 8xH200 --json',
   ]
 
@@ -38,6 +43,9 @@ ${EXIT_CODE_HELP}`
     format: Flags.string({char: 'f', description: 'Output format.', options: [...FORMATS], default: 'table'}),
     output: Flags.string({char: 'o', description: 'Write the report to this file (atomically) instead of stdout.'}),
     force: Flags.boolean({description: 'Replace the --output file when it exists.'}),
+    all: Flags.boolean({description: 'Every fleet entry × checkpoint × context × engine row, not only the recommended plans and the fit matrix.'}),
+    'input-tokens': planFlags['input-tokens'],
+    'output-tokens': planFlags['output-tokens'],
     profiles: profilesFlag,
   }
 
@@ -55,16 +63,19 @@ ${EXIT_CODE_HELP}`
     const {result, written} = await runReport(
       reportDeps(flags.profiles),
       {
+        all: flags.all,
         contexts: flags.context,
         engine: flags.engine as Engine | undefined,
         fleet: flags.fleet,
         fleetFile: flags['fleet-file'],
         goal: flags.goal as Goal,
+        inputTokens: flags['input-tokens'],
         models: flags.models,
+        outputTokens: flags['output-tokens'],
         output: flags.output !== undefined ? {force: flags.force, path: flags.output, render: (r) => renderReport(format, r, {tty: false})} : undefined,
       },
     )
-    if (written) this.note(`Wrote ${written} (${format}, ${result.rows.length} rows).`)
+    if (written) this.note(`Wrote ${written} (${format}, ${result.view === 'all' ? `${result.rows?.length ?? 0} rows` : `${result.picks.length} picks`}).`)
     else if (!this.jsonEnabled()) this.log((await renderReport(format, result, {tty})).replace(/\r?\n$/, ''))
     return result
   }

@@ -15,8 +15,14 @@ import {parseFleetSpec, resolveFleet} from '../core/report/fleet.js'
 import {badFleetFile, fleetFromFile} from '../core/report/fleet-file.js'
 import {parseContexts, resolveGpuName, selectModels} from '../core/report/options.js'
 import type {ReportResult} from '../core/report/report.schema.js'
+import {calibrate} from '../core/planner/pd/calibration.js'
+import {workloadOf} from '../core/planner/pd/workload.js'
+import {checkFleetSize} from '../core/report/limits.js'
 import {readTextFile, writeFileAtomic} from '../io/files.js'
 import {loadCatalog} from '../io/profiles.js'
+
+export {LAYOUT_HELP} from '../core/planner/layout-text.js'
+export {FLEET_LIMITS_HELP} from '../core/report/limits.js'
 
 export interface ReportDeps {
   loadCatalog: () => Promise<Catalog>
@@ -44,6 +50,11 @@ export interface ReportOptions {
   /** --engine; both when absent */
   engine?: Engine
   goal: Goal
+  /** --all: every row, not only the picks and the fit matrix. */
+  all?: boolean
+  /** --input-tokens / --output-tokens: the workload the disaggregated rows are sized for (plan's defaults). */
+  inputTokens?: number
+  outputTokens?: number
   /** --output FILE with the text to write there (rendered by the caller's renderer). */
   output?: {path: string; force: boolean; render: (result: ReportResult) => Promise<string>}
 }
@@ -74,6 +85,7 @@ export async function runReport(deps: ReportDeps, options: ReportOptions): Promi
     notes.push(PRICE_NOTE)
   }
 
+  checkFleetSize(specs, options.all === true)
   const fleet = resolveFleet(specs, (name, i) => resolveGpuName(catalog.gpus, name, where(i)))
   const contexts = options.contexts === undefined ? [...DEFAULT_CONTEXTS] : parseContexts(options.contexts)
   const engineIds = options.engine ? [options.engine] : [...ENGINES]
@@ -83,7 +95,12 @@ export async function runReport(deps: ReportDeps, options: ReportOptions): Promi
     return e
   })
   const models = selectModels(catalog, options.models)
-  const result = buildReport({contexts, engines, fleet, goal: options.goal, models, notes})
+  const r1 = catalog.models.find((m) => m.architecture.kind === 'mla-moe')
+  const calibrationEngine = catalog.engines.find((e) => e.id === 'sglang') ?? engines[0]
+  const pd = r1 && fleet.some((f) => f.nodes > 1)
+    ? {calibration: calibrate({checkpoints: r1.checkpoints, engine: calibrationEngine, gpus: catalog.gpus, model: r1}), workload: workloadOf({inputTokens: options.inputTokens, outputTokens: options.outputTokens})}
+    : {calibration: {decodeEfficiency: 0, prefillEfficiency: 0, rows: []}, workload: workloadOf({inputTokens: options.inputTokens, outputTokens: options.outputTokens})}
+  const result = buildReport({all: options.all, contexts, engines, fleet, goal: options.goal, models, notes, pd})
 
   let written: string | null = null
   if (options.output) {

@@ -4,22 +4,25 @@ import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {csvField, renderCsv} from '../../src/cli/render/report/csv.js'
-import {checkpointLabel, fmtConc, fmtContext, fmtCost, fmtLayout} from '../../src/cli/render/report/format.js'
-import {esc, matrixContext, renderHtml} from '../../src/cli/render/report/html.js'
+import {checkpointLabel, fmtConc, fmtContext, fmtCost, matrixRows} from '../../src/cli/render/report/format.js'
+import {esc, renderHtml} from '../../src/cli/render/report/html.js'
 import {renderReport} from '../../src/cli/render/report/index.js'
 import {renderMarkdown} from '../../src/cli/render/report/markdown.js'
 import {renderTable, TABLE_HEADER} from '../../src/cli/render/report/table.js'
 import type {Catalog} from '../../src/core/profiles/catalog.js'
-import {REPORT_COLUMNS} from '../../src/core/report/columns.js'
+import {PICK_COLUMNS, REPORT_COLUMNS} from '../../src/core/report/columns.js'
 import type {ReportResult} from '../../src/core/report/report.schema.js'
 import {runReport} from '../../src/services/report.js'
 import {ROOT} from '../helpers/cli.js'
 
 const catalog = JSON.parse(readFileSync(join(ROOT, 'dist', 'catalog.json'), 'utf8')) as Catalog
 let result: ReportResult
+let picks: ReportResult
 
 beforeAll(async () => {
-  ;({result} = await runReport({loadCatalog: async () => catalog}, {contexts: '8k,128k', fleet: '8xB200@4.99,1xRTX4090', goal: 'throughput', models: 'r1-fp8,qwen-32b-awq'}))
+  const options = {contexts: '8k,128k', fleet: '8xB200@4.99,1xRTX4090', goal: 'throughput', models: 'r1-fp8,qwen-32b-awq'} as const
+  ;({result} = await runReport({loadCatalog: async () => catalog}, {...options, all: true}))
+  ;({result: picks} = await runReport({loadCatalog: async () => catalog}, options))
 })
 
 /** A small RFC 4180 reader, to read back what renderCsv wrote. */
@@ -57,15 +60,13 @@ describe('formatting', () => {
     [fmtContext(8192), '8K'],
     [fmtContext(131_072), '128K'],
     [fmtContext(10_000), '10,000'],
-    [fmtConc(0.655), '0.65'],
+    [fmtConc(0.655), '0'],
+    [fmtConc(4.97), '4'],
     [fmtConc(255.38), '255'],
     [fmtConc(null), ''],
     [fmtCost(0.4801), '$0.480'],
     [fmtCost(5.972), '$5.97'],
     [fmtCost(1234.5), '$1,235'],
-    [fmtLayout({dataParallel: 8, expertParallel: 8, pipelineParallel: 1, tensorParallel: 8}), 'TP8 DP8 EP8'],
-    [fmtLayout({dataParallel: 1, expertParallel: 1, pipelineParallel: 2, tensorParallel: 8}), 'TP8 PP2'],
-    [fmtLayout({dataParallel: null, expertParallel: null, pipelineParallel: null, tensorParallel: null}), ''],
     [checkpointLabel({checkpoint: 'deepseek-ai/DeepSeek-R1', model: 'deepseek-r1', quantization: 'fp8'}), 'deepseek-r1 FP8 (DeepSeek-R1)'],
   ])('%s', (got, want) => {
     expect(got).toBe(want)
@@ -73,14 +74,25 @@ describe('formatting', () => {
 })
 
 describe('csv', () => {
-  it('the JSON rows\' columns, in order; one line per row; empty where null', () => {
+  it('--all: the JSON rows\' columns, in order; one line per row; empty where null', () => {
     const rows = readCsv(renderCsv(result))
     expect(rows[0]).toEqual([...REPORT_COLUMNS])
-    expect(rows).toHaveLength(result.rows.length + 1)
+    expect(rows).toHaveLength(result.rows!.length + 1)
     const back = rows.slice(1).map((cells) => Object.fromEntries(cells.map((c, i) => [REPORT_COLUMNS[i], c])))
-    result.rows.forEach((r, i) => {
+    result.rows!.forEach((r, i) => {
       for (const c of REPORT_COLUMNS) expect(back[i][c], `${i} ${c}`).toBe(r[c] === null ? '' : String(r[c]))
     })
+  })
+
+  it('default: one line per pick (fleet entry × context), the layout as plan writes it, both costs', () => {
+    const rows = readCsv(renderCsv(picks))
+    expect(rows[0]).toEqual([...PICK_COLUMNS])
+    expect(rows).toHaveLength(picks.picks.length + 1)
+    expect(picks.picks).toHaveLength(2 * 2)
+    const b200 = Object.fromEntries(rows[1].map((c, i) => [PICK_COLUMNS[i], c]))
+    expect(b200).toMatchObject({context: '8192', fits: 'true', fleet: '8xB200', layout: 'TP8 DP8 EP8 (DP attention)', model: 'deepseek-r1', quantization: 'fp8'})
+    expect(Number(b200.costPerMillionTokensMeasured)).toBeGreaterThan(Number(b200.costPerMillionTokensAtCeiling))
+    expect(b200.measuredSource).toContain('https://')
   })
 
   it('quotes commas, quotes and line breaks', () => {
@@ -92,21 +104,43 @@ describe('csv', () => {
 })
 
 describe('table', () => {
-  it('for people: a header, one line per row, then the ceiling\'s definition and the measured figures', () => {
+  it('--all for people: a header, one line per row, then the ceiling\'s definition and the measured figures', () => {
     const lines = renderTable(result, {tty: true}).split('\n')
     expect(lines[0].split(/\s{2,}/)).toEqual(TABLE_HEADER.filter((h) => h !== 'REASON').concat('REASON'))
     const text = lines.join('\n')
-    expect(text).toContain('CEILING: an upper bound from the memory-bandwidth roofline, not a prediction.')
+    expect(text).toContain('CEILING: an upper bound from the memory-bandwidth roofline, not a prediction')
     expect(text).toMatch(/2,283 tok\/s per deployment: SGLang 0\.5\.6\.post1, 8×B200/)
   })
 
-  it('piped: tab-separated rows under the header; --no-headers drops it', () => {
+  it('--all piped: tab-separated rows under the header; --no-headers drops it', () => {
     const lines = renderTable(result, {tty: false}).split('\n')
-    expect(lines).toHaveLength(result.rows.length + 1)
+    expect(lines).toHaveLength(result.rows!.length + 1)
     expect(lines[0].split('\t')).toEqual(TABLE_HEADER)
     const first = lines[1].split('\t')
-    expect(first.slice(0, 5)).toEqual(['8xB200', 'deepseek-ai/DeepSeek-R1', '8K', 'sglang', 'yes'])
-    expect(renderTable(result, {headers: false, tty: false}).split('\n')).toHaveLength(result.rows.length)
+    expect(first.slice(0, 6)).toEqual(['8xB200', 'deepseek-ai/DeepSeek-R1', '8K', 'sglang', 'yes', 'TP8 DP8 EP8 (DP attention)'])
+    expect(renderTable(result, {headers: false, tty: false}).split('\n')).toHaveLength(result.rows!.length)
+  })
+
+  it('default: the picks first (one per fleet entry × context), then the fit matrix of models × fleet entries', () => {
+    const lines = renderTable(picks, {tty: false}).split('\n')
+    expect(lines[0]).toMatch(/^The plan r1 recommends on each fleet entry/)
+    expect(lines[1].split('\t').slice(0, 6)).toEqual(['FLEET', 'CTX', 'RECOMMENDED', 'ENGINE', 'LAYOUT', 'AT ONCE'])
+    expect(lines[2].split('\t').slice(0, 6)).toEqual(['8xB200', '8K', 'deepseek-r1 FP8', 'sglang', 'TP8 DP8 EP8 (DP attention)', String(picks.picks[0].concurrency)])
+    const matrixAt = lines.findIndex((l) => l.startsWith('Fit matrix'))
+    expect(matrixAt).toBe(2 + picks.picks.length + 1)
+    expect(lines[matrixAt + 1].split('\t')).toEqual(['FLEET', 'deepseek-r1', 'r1-distill-qwen-32b'])
+    expect(lines[matrixAt + 2].split('\t')[0]).toBe('8xB200')
+    expect(lines.join('\n')).toContain('rows (fleet entry × checkpoint × context × engine) with memory, KV capacity and the ceiling: --all')
+    expect(lines.some((l) => l.startsWith('deepseek-ai/'))).toBe(false)
+  })
+
+  it('the matrix cell lists whole requests at each context, — where the model does not fit', () => {
+    const {models, rows} = matrixRows(picks)
+    expect(models).toEqual(['deepseek-r1', 'r1-distill-qwen-32b'])
+    const rtx = rows.find((r) => r.fleet === '1xRTX4090')!
+    expect(rtx.cells[0]).toBe('—/—')
+    const cells = picks.fitMatrix.filter((c) => c.fleet === '8xB200' && c.model === 'deepseek-r1')
+    expect(rows[0].cells[0]).toBe(cells.map((c) => c.concurrency!.toLocaleString('en-US')).join('/'))
   })
 })
 
@@ -116,8 +150,9 @@ describe('markdown', () => {
     expect(md).toContain('## 8xB200\n')
     expect(md).toContain('## 1xRTX4090\n')
     expect(md).toContain('$4.99 per GPU-hour')
-    const tableLines = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| ---') && !l.startsWith('| Checkpoint') && !l.startsWith('| Measured'))
-    expect(tableLines.length).toBe(result.rows.length + result.published.length)
+    const tableLines = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| ---') && !l.startsWith('| Checkpoint') && !l.startsWith('| Measured') && !l.startsWith('| Fleet |'))
+    const summary = result.picks.length + result.fleet.length // the picks and the fit matrix
+    expect(tableLines.length).toBe(summary + result.rows!.length + result.published.length)
     expect(md).toContain('## Measured figures beside the ceiling')
   })
 })
@@ -126,20 +161,19 @@ describe('html', () => {
   it('one self-contained page: no script, no external URL', () => {
     const html = renderHtml(result)
     expect(html.startsWith('<!doctype html>')).toBe(true)
-    expect(html).not.toMatch(/<script|<link|@import|url\(|src=/i)
-    // One SVG chart per fleet entry where something fits (on 1×RTX 4090 neither checkpoint holds 8K beside vLLM's profile run).
-    const charted = result.fleet.filter((f) => result.rows.some((r) => r.fleet === f.name && r.fits)).length
-    expect(charted).toBeGreaterThanOrEqual(1)
-    expect(html.match(/https?:\/\/[^"]*/g) ?? []).toEqual(Array.from({length: charted}, () => 'http://www.w3.org/2000/svg'))
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|src=|href=/i)
   })
 
-  it('a fit matrix of fleets × checkpoints at 128K, memory charts and every row', () => {
+  it('picks first, then a fit matrix of fleets × models at every context, memory charts and (--all) every row', () => {
     const html = renderHtml(result)
-    expect(matrixContext(result)).toBe(131_072)
-    expect(html).toContain('Fit matrix: requests of 128K tokens served at once')
+    expect(html.indexOf('id="picks"')).toBeGreaterThan(0)
+    expect(html.indexOf('id="picks"')).toBeLessThan(html.indexOf('id="fit"'))
+    expect(html.indexOf('id="fit"')).toBeLessThan(html.indexOf('id="memory"'))
+    expect(html.match(/<tr class="pick (fit|nofit)"/g)).toHaveLength(result.picks.length)
     expect(html.match(/<tr data-fleet=/g)).toHaveLength(2)
-    expect(html.match(/<td class="cell c\d"/g)).toHaveLength(2 * 2)
-    expect(html.match(/<tr class="row (fit|nofit)">/g)).toHaveLength(result.rows.length)
+    expect(html.match(/<td class="cell c\d"/g)).toHaveLength(2 * 2 * 2)
+    expect(html.match(/<tr class="row (fit|nofit)">/g)).toHaveLength(result.rows!.length)
+    expect(renderHtml(picks).match(/<tr class="row (fit|nofit)">/g)).toBeNull()
     expect(html.match(/<figure class="memory-chart"/g)).toHaveLength(2)
     expect(html.match(/<rect class="seg-weights" x=/g)!.length).toBe(result.memory.length)
   })

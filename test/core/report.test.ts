@@ -212,7 +212,7 @@ describe('measured figures beside the ceiling', () => {
     const seen: string[] = []
     const published = matchPublished(fleet, (f, q) => {
       seen.push(`${f}|${q}`)
-      return {atBatch1: 1, atConcurrency: 2}
+      return {atBatch1: 1, atConcurrency: 2, gpus: 8}
     })
     expect(fleetsOf(published, 'sgl-cookbook', 105)).toEqual(['8xB200'])
     expect(fleetsOf(published, 'vllm-project/recipes', 61)).toEqual(['8xH200'])
@@ -225,8 +225,8 @@ describe('measured figures beside the ceiling', () => {
   })
 
   it('leave out entries the report has no ceiling for', () => {
-    const published = matchPublished(fleet, (f, q) => (q === 'fp8' && f === '8xB200' ? {atBatch1: 900, atConcurrency: 9000} : {atBatch1: null, atConcurrency: null}))
+    const published = matchPublished(fleet, (f, q) => (q === 'fp8' && f === '8xB200' ? {atBatch1: 900, atConcurrency: 9000, gpus: 8} : {atBatch1: null, atConcurrency: null, gpus: null}))
     expect(published.map((p) => p.outputTokensPerSecond)).toEqual([105, 795, 2283, 1469])
-    expect(published[0].matches).toEqual([{ceiling: 9000, ceilingBatch1: 900, fleet: '8xB200', quantization: 'fp8'}])
+    expect(published[0].matches).toEqual([{ceiling: 9000, ceilingBatch1: 900, costPerMillionTokensAtCeiling: null, costPerMillionTokensMeasured: null, fleet: '8xB200', quantization: 'fp8'}])
   })
 })

@@ -49,11 +49,11 @@ const row = (rows: ReportRow[], fleet: string, checkpoint: string, context: numb
 
 describe('runReport', () => {
   it('one row per fleet entry × checkpoint × context × engine, with the JSON contract\'s columns', async () => {
-    const {result, written} = await runReport(deps(), {contexts: '8k,128k', fleet: '8xH200,1xRTX4090', goal: 'throughput', models: 'r1,qwen-7b'})
+    const {result, written} = await runReport(deps(), {contexts: '8k,128k', fleet: '8xH200,1xRTX4090', all: true, goal: 'throughput', models: 'r1,qwen-7b'})
     expect(written).toBeNull()
     const checkpoints = 6 + 3
-    expect(result.rows).toHaveLength(2 * checkpoints * 2 * 2)
-    for (const r of result.rows) expect(Object.keys(r)).toEqual([...REPORT_COLUMNS])
+    expect(result.rows!).toHaveLength(2 * checkpoints * 2 * 2)
+    for (const r of result.rows!) expect(Object.keys(r)).toEqual([...REPORT_COLUMNS])
     expect(result.contexts).toEqual([8192, 131_072])
     expect(result.engines).toEqual(['sglang', 'vllm'])
     expect(result.checkpoints.map((c) => c.id)).toEqual(['r1-0528-fp8', 'r1-fp8', 'r1-int8', 'r1-awq', 'r1-0528-fp4', 'r1-0528-bf16', 'qwen-7b-bf16', 'qwen-7b-fp8', 'qwen-7b-awq'])
@@ -61,8 +61,8 @@ describe('runReport', () => {
   })
 
   it('R1 FP8 fits 8×H200 with a layout, memory per GPU, KV capacity and a ceiling; not one RTX 4090', async () => {
-    const {result} = await runReport(deps(), {contexts: '8192', fleet: '8xH200@3.50,1xRTX4090', goal: 'throughput', models: 'r1-fp8'})
-    const h200 = row(result.rows, '8xH200', 'deepseek-ai/DeepSeek-R1', 8192, 'sglang')
+    const {result} = await runReport(deps(), {contexts: '8192', fleet: '8xH200@3.50,1xRTX4090', all: true, goal: 'throughput', models: 'r1-fp8'})
+    const h200 = row(result.rows!, '8xH200', 'deepseek-ai/DeepSeek-R1', 8192, 'sglang')
     expect(h200).toMatchObject({fits: true, gpu: 'H200 SXM 141GB', gpusPerNode: 8, nodes: 1, quantization: 'fp8', reason: null})
     expect(h200.tensorParallel! * (h200.pipelineParallel ?? 1)).toBe(8)
     // 671B in FP8 over 8 GPUs: about 80 GiB of weights each.
@@ -75,32 +75,32 @@ describe('runReport', () => {
     expect(h200.decodeTokensPerSecondCeiling).toBeGreaterThan(1000)
     expect(h200.decodeTokensPerSecondCeiling).toBeLessThan(h200.maxConcurrency! * 1400)
     // $3.50 × 8 GPUs per hour over the ceiling's tokens per hour.
-    expect(h200.costPerMillionTokens).toBeCloseTo((3.5 * 8 * 1e6) / (h200.decodeTokensPerSecondCeiling! * 3600), 2)
+    expect(h200.costPerMillionTokensAtCeiling).toBeCloseTo((3.5 * 8 * 1e6) / (h200.decodeTokensPerSecondCeiling! * 3600), 2)
 
-    const r4090 = row(result.rows, '1xRTX4090', 'deepseek-ai/DeepSeek-R1', 8192, 'vllm')
-    expect(r4090).toMatchObject({costPerMillionTokens: null, decodeTokensPerSecondCeiling: null, fits: false, kvCacheTokens: null, tensorParallel: null, weightsGiB: null})
+    const r4090 = row(result.rows!, '1xRTX4090', 'deepseek-ai/DeepSeek-R1', 8192, 'vllm')
+    expect(r4090).toMatchObject({costPerMillionTokensAtCeiling: null, decodeTokensPerSecondCeiling: null, fits: false, kvCacheTokens: null, tensorParallel: null, weightsGiB: null})
     expect(r4090.reason).toMatch(/weights need [\d.]+ GiB per GPU/)
   })
 
   it('no price, no cost; the ceiling is still there', async () => {
-    const {result} = await runReport(deps(), {contexts: '8192', fleet: '1xRTX4090', goal: 'throughput', models: 'qwen-7b-awq'})
-    const r = row(result.rows, '1xRTX4090', 'casperhansen/deepseek-r1-distill-qwen-7b-awq', 8192, 'vllm')
+    const {result} = await runReport(deps(), {contexts: '8192', fleet: '1xRTX4090', all: true, goal: 'throughput', models: 'qwen-7b-awq'})
+    const r = row(result.rows!, '1xRTX4090', 'casperhansen/deepseek-r1-distill-qwen-7b-awq', 8192, 'vllm')
     expect(r.fits).toBe(true)
     expect(r.decodeTokensPerSecondCeiling).toBeGreaterThan(0)
-    expect(r.costPerMillionTokens).toBeNull()
+    expect(r.costPerMillionTokensAtCeiling).toBeNull()
   })
 
   it('not one request of the context: not a fit, even where SGLang would start', async () => {
-    const {result} = await runReport(deps(), {contexts: '128k', engine: 'sglang', fleet: '1xRTX4090', goal: 'throughput', models: 'qwen-32b-awq'})
-    const r = result.rows[0]
+    const {result} = await runReport(deps(), {contexts: '128k', engine: 'sglang', fleet: '1xRTX4090', all: true, goal: 'throughput', models: 'qwen-32b-awq'})
+    const r = result.rows![0]
     expect(r.fits).toBe(false)
     expect(r.reason).toMatch(/^SGLang would start, but its KV cache holds [\d,]+ tokens per request: not one 131,072-token request$/)
     expect([r.maxConcurrency, r.decodeTokensPerSecondCeiling, r.weightsGiB]).toEqual([null, null, null])
   })
 
   it('a longer context serves fewer requests and lowers the ceiling', async () => {
-    const {result} = await runReport(deps(), {contexts: '8k,32k,128k', engine: 'sglang', fleet: '8xH200', goal: 'throughput', models: 'r1-fp8'})
-    const [a, b, c] = [8192, 32_768, 131_072].map((ctx) => row(result.rows, '8xH200', 'deepseek-ai/DeepSeek-R1', ctx, 'sglang'))
+    const {result} = await runReport(deps(), {contexts: '8k,32k,128k', engine: 'sglang', fleet: '8xH200', all: true, goal: 'throughput', models: 'r1-fp8'})
+    const [a, b, c] = [8192, 32_768, 131_072].map((ctx) => row(result.rows!, '8xH200', 'deepseek-ai/DeepSeek-R1', ctx, 'sglang'))
     expect(a.maxConcurrency!).toBeGreaterThan(b.maxConcurrency!)
     expect(b.maxConcurrency!).toBeGreaterThan(c.maxConcurrency!)
     expect(a.decodeTokensPerSecondCeiling!).toBeGreaterThan(c.decodeTokensPerSecondCeiling!)
@@ -108,37 +108,37 @@ describe('runReport', () => {
   })
 
   it('--goal latency takes the widest tensor parallelism on one node, one replica', async () => {
-    const {result} = await runReport(deps(), {contexts: '8192', fleet: '8xH200', goal: 'latency', models: 'r1-fp8,qwen-32b-bf16'})
+    const {result} = await runReport(deps(), {contexts: '8192', fleet: '8xH200', all: true, goal: 'latency', models: 'r1-fp8,qwen-32b-bf16'})
     expect(result.goal).toBe('latency')
-    for (const r of result.rows) expect([r.checkpoint, r.engine, r.fits, r.tensorParallel, r.dataParallel]).toEqual([r.checkpoint, r.engine, true, 8, 1])
-    const throughput = (await runReport(deps(), {contexts: '8192', engine: 'sglang', fleet: '8xH200', goal: 'throughput', models: 'qwen-32b-bf16'})).result.rows[0]
+    for (const r of result.rows!) expect([r.checkpoint, r.engine, r.fits, r.tensorParallel, r.dataParallel]).toEqual([r.checkpoint, r.engine, true, 8, 1])
+    const throughput = (await runReport(deps(), {contexts: '8192', engine: 'sglang', fleet: '8xH200', all: true, goal: 'throughput', models: 'qwen-32b-bf16'})).result.rows![0]
     expect(throughput.dataParallel).toBeGreaterThan(1)
   })
 
   it('the narrowed search at longer contexts gives the same rows as the full search at every context', () => {
     const fleet = resolveFleet(parseFleetSpec('8xH100,2x8xH100,4xL40S,1xT4,1xAGX-Orin-64GB'), (n) => resolveGpuName(catalog.gpus, n))
     const input = {contexts: [8192, 32_768, 131_072], engines: catalog.engines, fleet, goal: 'throughput' as const, models: selectModels(catalog, undefined)}
-    expect(buildReport(input).rows).toEqual(buildReport({...input, exhaustive: true}).rows)
+    expect(buildReport({...input, all: true}).rows).toEqual(buildReport({...input, all: true, exhaustive: true}).rows)
   })
 
   it('the default fleet: ≥ 15 entries × every checkpoint × 3 contexts × both engines, with example prices said to be examples', async () => {
-    const {result} = await runReport(deps(), {goal: 'throughput'})
+    const {result} = await runReport(deps(), {goal: 'throughput', all: true})
     const checkpoints = catalog.models.reduce((n, m) => n + m.checkpoints.length, 0)
     expect(result.fleet.length).toBe(DEFAULT_FLEET.length)
-    expect(result.rows).toHaveLength(DEFAULT_FLEET.length * checkpoints * 3 * 2)
+    expect(result.rows!).toHaveLength(DEFAULT_FLEET.length * checkpoints * 3 * 2)
     expect(result.notes.join(' ')).toContain('examples')
     // Something fits on every entry from Turing to Jetson (a distill at least); Pascal and Volta run neither engine (engines.md §0).
     const old = new Set(['pascal', 'volta'])
-    for (const f of result.fleet.filter((x) => !old.has(x.architecture))) expect(result.rows.some((r) => r.fleet === f.name && r.fits), f.name).toBe(true)
+    for (const f of result.fleet.filter((x) => !old.has(x.architecture))) expect(result.rows!.some((r) => r.fleet === f.name && r.fits), f.name).toBe(true)
     const oldFleets = new Set(result.fleet.filter((x) => old.has(x.architecture)).map((x) => x.name))
     expect(oldFleets).toEqual(new Set(['1xP100', '4xP40', '8xV100-32GB']))
-    for (const r of result.rows.filter((x) => oldFleets.has(x.fleet))) {
+    for (const r of result.rows!.filter((x) => oldFleets.has(x.fleet))) {
       expect(r.fits).toBe(false)
       expect(r.reason).toMatch(/compute capability/)
     }
 
     // Nothing of R1 671B fits one 24 GB card.
-    expect(result.rows.filter((r) => r.fleet === '1xRTX4090' && r.model === 'deepseek-r1').every((r) => !r.fits)).toBe(true)
+    expect(result.rows!.filter((r) => r.fleet === '1xRTX4090' && r.model === 'deepseek-r1').every((r) => !r.fits)).toBe(true)
     // Memory bars: per GPU they add up to the GPU's total.
     for (const m of result.memory) {
       expect(m.weightsGiB + m.kvCacheGiB + m.overheadGiB + m.freeGiB, `${m.fleet} ${m.checkpoint}`).toBeCloseTo(m.gpuTotalGiB, 0)
@@ -151,13 +151,13 @@ describe('runReport', () => {
   })
 
   it('an unknown GPU in --fleet is R1_UNKNOWN_GPU naming the entry', async () => {
-    const e = await rejection(runReport(deps(), {fleet: '8xH200,4xH2O0', goal: 'throughput'}))
+    const e = await rejection(runReport(deps(), {fleet: '8xH200,4xH2O0', goal: 'throughput', all: true}))
     expect(e.code).toBe('R1_UNKNOWN_GPU')
     expect(e.message).toBe('--fleet entry "4xH2O0": unknown GPU "H2O0"')
   })
 
   it('--fleet with --fleet-file is a usage error', async () => {
-    expect((await rejection(runReport(deps(), {fleet: '8xH200', fleetFile: 'f.yaml', goal: 'throughput'}))).code).toBe('R1_USAGE')
+    expect((await rejection(runReport(deps(), {fleet: '8xH200', fleetFile: 'f.yaml', goal: 'throughput', all: true}))).code).toBe('R1_USAGE')
   })
 
   it('--output renders the result and writes it through the writer, with --force passed on', async () => {
@@ -169,10 +169,10 @@ describe('runReport', () => {
           return `/abs/${p}`
         },
       }),
-      {contexts: '8192', fleet: '1xT4', goal: 'throughput', models: 'qwen-1.5b', output: {force: true, path: 'r.csv', render: async (r) => `rows=${r.rows.length}`}},
+      {contexts: '8192', fleet: '1xT4', all: true, goal: 'throughput', models: 'qwen-1.5b', output: {force: true, path: 'r.csv', render: async (r) => `rows=${r.rows!.length}`}},
     )
     expect(written).toBe('/abs/r.csv')
-    expect(writes).toEqual([['r.csv', `rows=${result.rows.length}`, true]])
+    expect(writes).toEqual([['r.csv', `rows=${result.rows!.length}`, true]])
   })
 })
 
@@ -199,7 +199,7 @@ fleet:
       {gpu: 'RTX 4090', gpusPerNode: 2, name: 'lab', nodes: 1, pricePerGpuHour: null},
       {gpu: 'b200', gpusPerNode: 8, name: 'spark', nodes: 2, pricePerGpuHour: null},
     ])
-    const {result} = await runReport(deps({readFile: files({'fleet.yaml': yaml})}), {contexts: '8192', fleetFile: 'fleet.yaml', goal: 'throughput', models: 'qwen-7b-bf16'})
+    const {result} = await runReport(deps({readFile: files({'fleet.yaml': yaml})}), {contexts: '8192', fleetFile: 'fleet.yaml', all: true, goal: 'throughput', models: 'qwen-7b-bf16'})
     expect(result.fleet.map((f) => [f.name, f.gpuId, f.gpusPerNode, f.nodes, f.pricePerGpuHour])).toEqual([
       ['prod-h200', 'h200-sxm', 8, 1, 3.1],
       ['lab', 'rtx-4090', 2, 1, null],
@@ -233,7 +233,7 @@ fleet:
 
   it('an unknown GPU in a fleet file names the file and the entry', async () => {
     const text = 'fleet:\n  - {name: a, gpu: H100, count: 8}\n  - {name: b, gpu: Z9000, count: 8}\n'
-    const e = await rejection(runReport(deps({readFile: files({'f.yaml': text})}), {fleetFile: 'f.yaml', goal: 'throughput'}))
+    const e = await rejection(runReport(deps({readFile: files({'f.yaml': text})}), {fleetFile: 'f.yaml', goal: 'throughput', all: true}))
     expect(e.code).toBe('R1_UNKNOWN_GPU')
     expect(e.message).toBe('f.yaml: fleet[1].gpu: unknown GPU "Z9000"')
   })

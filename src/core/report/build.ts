@@ -1,18 +1,28 @@
 /**
- * The report: for every fleet entry × checkpoint × context × engine, the planner's best layout
+ * The report: for every fleet entry × context, the plan the planner recommends there (picks.ts), a
+ * fit matrix of models × fleet entries, R1's prefill/decode split on multi-node entries
+ * (disaggregated.ts) and, with `all`, every checkpoint × engine with its best layout
  * (searchCandidates + recommend, no arithmetic of its own), its memory per GPU, and the decode
  * ceiling of the memory-bandwidth roofline with its cost.
+ *
+ * Entries of the same hardware (GPU, GPUs per node, nodes) are searched once: a fleet file of
+ * thousands of entries costs one search per distinct shape, and only the ranked candidates (one
+ * per model × checkpoint × engine) are kept per shape.
  */
 import type {Goal, Quantization} from '../constants.js'
+import {layoutText} from '../planner/layout-text.js'
 import type {Candidate, SearchInput} from '../planner/search.js'
 import {evaluate, replicable, searchCandidates, withReplicas} from '../planner/search.js'
-import {recommend} from '../planner/recommend.js'
+import {recommend, type Recommendation} from '../planner/recommend.js'
+import type {Hardware} from '../planner/types.js'
 import type {Checkpoint, EngineProfile, ModelProfile} from '../profiles/catalog.js'
 import {gpuSpecFromProfile} from '../profiles/gpus.js'
+import {disaggregatedRow, type PdContext} from './disaggregated.js'
 import type {FleetEntry} from './fleet.js'
 import {totalGpus} from './fleet.js'
-import {matchPublished} from './published.js'
-import type {MemoryBar, ReportFleetEntry, ReportResult, ReportRow} from './report.schema.js'
+import {fitCells, makePick} from './picks.js'
+import {type CeilingOf, matchPublished, measuredFor, round3} from './published.js'
+import type {DisaggregatedRow, FitCell, MemoryBar, ReportFleetEntry, ReportPick, ReportResult, ReportRow} from './report.schema.js'
 import {ceilingBatch, costPerMillionTokens, decodeCeiling, ROOFLINE_DEFINITIONS} from './roofline.js'
 import {routedExpertShare} from './weights.js'
 
@@ -31,45 +41,63 @@ export interface ReportInput {
   engines: readonly EngineProfile[]
   goal: Goal
   notes?: readonly string[]
+  /** --all: every row (fleet entry × checkpoint × context × engine), not only the picks and the matrix. */
+  all?: boolean
+  /** Calibration and workload for the disaggregated rows; none without it. */
+  pd?: PdContext
   /** Run the full search at every context (tests: the narrowed search must give the same rows). */
   exhaustive?: boolean
+}
+
+/** What one hardware shape gives at one context: the recommendation (its ranked list is one candidate per model × checkpoint × engine). */
+interface ShapeContext {
+  context: number
+  rec: Recommendation
+  best: Map<string, Candidate>
 }
 
 export function buildReport(input: ReportInput): ReportResult {
   const rows: ReportRow[] = []
   const memory: MemoryBar[] = []
+  const picks: ReportPick[] = []
+  const fitMatrix: FitCell[] = []
+  const disaggregated: DisaggregatedRow[] = []
   const models = input.models.map((m) => ({...m.model, checkpoints: m.checkpoints}))
   // fleet|quantization → ceilings of the 671B model at the smallest context, for the published figures.
-  const r1Ceilings = new Map<string, {atConcurrency: number | null; atBatch1: number | null}>()
+  const r1Ceilings = new Map<string, CeilingOf>()
   const smallest = Math.min(...input.contexts)
+  const shapes = new Map<string, ShapeContext[]>()
+  const pd = input.pd ? {...input.pd, memo: input.pd.memo ?? new Map()} : undefined
   for (const entry of input.fleet) {
-    const hardware = {gpu: gpuSpecFromProfile(entry.gpu), gpusPerNode: entry.gpusPerNode, nodes: entry.nodes}
+    const hardware: Hardware = {gpu: gpuSpecFromProfile(entry.gpu), gpusPerNode: entry.gpusPerNode, nodes: entry.nodes}
+    const shapeKey = `${entry.gpu.id}|${entry.gpusPerNode}|${entry.nodes}`
+    let shape = shapes.get(shapeKey)
+    if (!shape) shapes.set(shapeKey, (shape = searchShape(input, models, hardware)))
+    const ceiling = (c: Candidate) => ceilingFor(c, entry.gpu.bandwidthGBs, ceilingBatch(c.memory.maxConcurrency)).tokensPerSecond
     const barsDone = new Set<string>()
-    let previous: {groups: Map<string, Candidate[]>; best: Map<string, Candidate>} | null = null
-    for (const context of [...input.contexts].sort((a, b) => a - b)) {
-      const search: SearchInput = {contextLength: context, engines: input.engines, goal: input.goal, hardware, kvCacheDtype: 'auto', models}
-      const candidates: Candidate[] = previous === null || input.exhaustive ? searchCandidates(search) : narrowedSearch(search, previous.groups, previous.best)
-      const best = bestPerCheckpointAndEngine(candidates, input.goal)
-      previous = {best, groups: groupByCheckpointAndEngine(candidates)}
+    for (const {best, context, rec} of shape) {
+      picks.push(makePick(entry, context, rec, ceiling))
+      fitMatrix.push(...fitCells(entry, context, rec, models))
+      const split = pd ? disaggregatedRow(entry, hardware, context, rec.ranked, pd) : null
+      if (split) disaggregated.push(split)
       for (const m of models) {
         for (const checkpoint of m.checkpoints) {
           for (const engine of input.engines) {
             const c = best.get(`${m.id}|${checkpoint.id}|${engine.id}`)
-            const row = makeRow(entry, m, checkpoint, engine, context, c)
-            rows.push(row)
-            if (!c || !row.fits) continue
+            if (input.all) rows.push(makeRow(entry, m, checkpoint, engine, context, c))
+            if (!c || !c.plan.fits) continue
             if (m.architecture.kind === 'mla-moe' && context === smallest) {
               const key = `${entry.name}|${checkpoint.quantization}`
               const held = r1Ceilings.get(key)
-              const one = round(ceilingFor(c, entry.gpu.bandwidthGBs, 1).tokensPerSecond, 1)
-              if (!held || (row.decodeTokensPerSecondCeiling ?? 0) > (held.atConcurrency ?? 0)) {
-                r1Ceilings.set(key, {atBatch1: Math.max(one, held?.atBatch1 ?? 0), atConcurrency: row.decodeTokensPerSecondCeiling})
+              const at = round1(ceiling(c))
+              const one = round1(ceilingFor(c, entry.gpu.bandwidthGBs, 1).tokensPerSecond)
+              if (!held || at > (held.atConcurrency ?? 0)) {
+                r1Ceilings.set(key, {atBatch1: Math.max(one, held?.atBatch1 ?? 0), atConcurrency: at, gpus: c.gpus})
               }
             }
 
-            const barKey = `${checkpoint.id}`
-            if (!barsDone.has(barKey)) {
-              barsDone.add(barKey)
+            if (!barsDone.has(checkpoint.id)) {
+              barsDone.add(checkpoint.id)
               memory.push(memoryBar(entry, m, checkpoint, engine, context, c))
             }
           }
@@ -78,8 +106,14 @@ export function buildReport(input: ReportInput): ReportResult {
     }
   }
 
-  const published = matchPublished(input.fleet, (fleet, q: Quantization) => r1Ceilings.get(`${fleet}|${q}`) ?? {atBatch1: null, atConcurrency: null})
+  const published = matchPublished(input.fleet, (fleet, q: Quantization) => r1Ceilings.get(`${fleet}|${q}`) ?? {atBatch1: null, atConcurrency: null, gpus: null})
   return {
+    view: input.all ? 'all' : 'picks',
+    picks,
+    fitMatrix,
+    disaggregated,
+    workload: {inputTokens: input.pd?.workload.inputTokens ?? 0, outputTokens: input.pd?.workload.outputTokens ?? 0},
+    ...(input.all ? {rows} : {}),
     checkpoints: models.flatMap((m) => m.checkpoints.map((c) => ({checkpoint: c.repo, id: c.id, model: m.id, quantization: c.quantization}))),
     contexts: [...input.contexts],
     definitions: [...ROOFLINE_DEFINITIONS],
@@ -89,8 +123,24 @@ export function buildReport(input: ReportInput): ReportResult {
     memory,
     notes: [...(input.notes ?? [])],
     published,
-    rows,
   }
+}
+
+/** The search of one hardware shape at every context (shortest first: each narrows the next). */
+function searchShape(input: ReportInput, models: readonly ModelProfile[], hardware: Hardware): ShapeContext[] {
+  const out: ShapeContext[] = []
+  let previous: {groups: Map<string, Candidate[]>; best: Map<string, Candidate>} | null = null
+  for (const context of [...input.contexts].sort((a, b) => a - b)) {
+    const search: SearchInput = {contextLength: context, engines: input.engines, goal: input.goal, hardware, kvCacheDtype: 'auto', models}
+    const candidates: Candidate[] = previous === null || input.exhaustive ? searchCandidates(search) : narrowedSearch(search, previous.groups, previous.best)
+    const rec = recommend(candidates, {goal: input.goal})
+    const best = new Map<string, Candidate>()
+    for (const c of rec.ranked) best.set(groupKey(c), c)
+    previous = {best, groups: groupByCheckpointAndEngine(candidates)}
+    out.push({best, context, rec})
+  }
+
+  return out
 }
 
 const groupKey = (c: Candidate) => `${c.model.id}|${c.checkpoint.id}|${c.engine.id}`
@@ -137,16 +187,13 @@ function narrowedSearch(search: SearchInput, previous: Map<string, Candidate[]>,
   return out
 }
 
-/** recommend()'s best layout for each model × checkpoint × engine, keyed `model|checkpoint|engine`. */
-function bestPerCheckpointAndEngine(candidates: readonly Candidate[], goal: Goal): Map<string, Candidate> {
-  const out = new Map<string, Candidate>()
-  for (const c of recommend(candidates, {goal}).ranked) out.set(groupKey(c), c)
-  return out
-}
-
 function round(n: number, digits: number): number {
   const f = 10 ** digits
   return Math.round(n * f) / f
+}
+
+function round1(n: number): number {
+  return round(n, 1)
 }
 
 /** The roofline of one candidate at a batch (requests of its context). */
@@ -179,10 +226,12 @@ function makeRow(entry: FleetEntry, model: ModelProfile, checkpoint: Checkpoint,
   const fits = c !== undefined && c.plan.fits
   let tps: number | null = null
   let cost: number | null = null
+  let measuredCost: number | null = null
   if (fits) {
     tps = round(ceilingFor(c, entry.gpu.bandwidthGBs, ceilingBatch(c.memory.maxConcurrency)).tokensPerSecond, 1)
-    const perM = costPerMillionTokens(entry.pricePerGpuHour, c.gpus, tps)
-    cost = perM === null ? null : round(perM, 3)
+    cost = round3(costPerMillionTokens(entry.pricePerGpuHour, c.gpus, tps))
+    const measured = model.architecture.kind === 'mla-moe' ? measuredFor(entry, checkpoint.quantization) : null
+    measuredCost = measured ? round3(costPerMillionTokens(entry.pricePerGpuHour, totalGpus(entry), measured.outputTokensPerSecond)) : null
   }
 
   const reason = fits
@@ -206,13 +255,15 @@ function makeRow(entry: FleetEntry, model: ModelProfile, checkpoint: Checkpoint,
     pipelineParallel: fits ? c.layout.pipelineParallel : null,
     dataParallel: fits ? c.layout.dataParallel : null,
     expertParallel: fits ? c.layout.expertParallel : null,
+    layout: fits ? layoutText(c.layout) : null,
     weightsGiB: fits ? round(c.memory.perGpu.weightsBytes / GIB, 2) : null,
     kvCacheGiB: fits ? round(c.memory.perGpu.kvCacheBytes / GIB, 2) : null,
     kvCacheTokens: fits ? c.memory.kvCacheTokens : null,
     kvErrorBand: fits ? c.memory.kvBand : null,
     maxConcurrency: fits ? round(c.memory.maxConcurrency, 2) : null,
     decodeTokensPerSecondCeiling: tps,
-    costPerMillionTokens: cost,
+    costPerMillionTokensAtCeiling: cost,
+    costPerMillionTokensMeasured: measuredCost,
   }
 }
 

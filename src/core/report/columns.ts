@@ -1,6 +1,6 @@
 import type {ReportRow} from './report.schema.js'
 
-/** The column order of result.rows[] objects and of the CSV (the issue's JSON contract). */
+/** The column order of result.rows[] objects and of the `--all` CSV (the issue's JSON contract). */
 export const REPORT_COLUMNS = [
   'fleet',
   'gpu',
@@ -17,11 +17,36 @@ export const REPORT_COLUMNS = [
   'pipelineParallel',
   'dataParallel',
   'expertParallel',
+  'layout',
   'weightsGiB',
   'kvCacheGiB',
   'kvCacheTokens',
   'kvErrorBand',
   'maxConcurrency',
   'decodeTokensPerSecondCeiling',
-  'costPerMillionTokens',
+  'costPerMillionTokensAtCeiling',
+  'costPerMillionTokensMeasured',
 ] as const satisfies ReadonlyArray<keyof ReportRow>
+
+/** The column order of result.picks[] in the default CSV (nested fields flattened: measured*). */
+export const PICK_COLUMNS = [
+  'fleet',
+  'gpu',
+  'gpusPerNode',
+  'nodes',
+  'context',
+  'fits',
+  'model',
+  'checkpoint',
+  'quantization',
+  'engine',
+  'layout',
+  'gpus',
+  'concurrency',
+  'decodeTokensPerSecondCeiling',
+  'costPerMillionTokensAtCeiling',
+  'measuredOutputTokensPerSecond',
+  'costPerMillionTokensMeasured',
+  'measuredSource',
+  'why',
+] as const

@@ -21,6 +21,7 @@ export const ReportRow = z
     pipelineParallel: z.number().int().nullable(),
     dataParallel: z.number().int().nullable(),
     expertParallel: z.number().int().nullable(),
+    layout: z.string().nullable().describe('the layout as `r1 plan` writes it ("TP8 DP8 EP8 (DP attention)"); null when it does not fit'),
     weightsGiB: z.number().nullable().describe('weights per GPU'),
     kvCacheGiB: z.number().nullable().describe('KV cache pool per GPU'),
     kvCacheTokens: z.number().int().nullable().describe('KV capacity in tokens, per model replica'),
@@ -30,10 +31,112 @@ export const ReportRow = z
       .number()
       .nullable()
       .describe('memory-bandwidth roofline: output tokens/s upper bound at maxConcurrency, whole fleet entry; not a prediction'),
-    costPerMillionTokens: z.number().nullable().describe('USD per million output tokens at the ceiling; null without a price'),
+    costPerMillionTokensAtCeiling: z.number().nullable().describe('USD per million output tokens AT THE CEILING (a floor on the cost); null without a price'),
+    costPerMillionTokensMeasured: z
+      .number()
+      .nullable()
+      .describe('USD per million output tokens at the best published measurement for this GPU, GPU count and checkpoint family (result.published); null when none matches or without a price'),
   })
   .strict()
 export type ReportRow = z.infer<typeof ReportRow>
+
+/** A published throughput figure applied to one fleet entry: what its cost would be at the measured rate. */
+export const MeasuredRate = z
+  .object({
+    outputTokensPerSecond: z.number().describe('the published figure as output tokens/s of the whole fleet entry'),
+    published: z.number().describe('the figure as published'),
+    per: z.enum(['deployment', 'gpu', 'node', 'request']),
+    engine: z.string(),
+    setup: z.string(),
+    workload: z.string(),
+    source: z.string().describe('public source (URL)'),
+  })
+  .strict()
+export type MeasuredRate = z.infer<typeof MeasuredRate>
+
+/** The recommended plan of one fleet entry at one context (the planner's recommend(), as `r1 plan` would pick). */
+export const ReportPick = z
+  .object({
+    fleet: z.string(),
+    gpu: z.string(),
+    gpusPerNode: z.number().int(),
+    nodes: z.number().int(),
+    context: z.number().int(),
+    fits: z.boolean().describe('false: nothing fits; the fields below describe the closest candidate or are null'),
+    model: z.string().nullable(),
+    modelName: z.string().nullable(),
+    checkpoint: z.string().nullable().describe('Hugging Face repository id'),
+    checkpointId: z.string().nullable(),
+    quantization: Quantization.nullable(),
+    engine: Engine.nullable(),
+    layout: z.string().nullable().describe('as `r1 plan` writes it'),
+    gpus: z.number().int().nullable().describe('GPUs the layout occupies'),
+    concurrency: z.number().int().nullable().describe('whole requests of `context` tokens served at once'),
+    maxConcurrency: z.number().nullable().describe("the engines' fractional figure behind `concurrency`"),
+    decodeTokensPerSecondCeiling: z.number().nullable().describe('memory-bandwidth roofline at `concurrency`: an upper bound, not a prediction'),
+    costPerMillionTokensAtCeiling: z.number().nullable().describe('USD per million output tokens AT THE CEILING (a floor on the cost); null without a price'),
+    measured: MeasuredRate.nullable().describe('the best published measurement for this GPU, GPU count and checkpoint family; null when none matches'),
+    costPerMillionTokensMeasured: z.number().nullable().describe('USD per million output tokens at `measured`; null when none matches or without a price'),
+    why: z.array(z.string()).describe("the planner's reasons for the pick, or why nothing fits"),
+  })
+  .strict()
+export type ReportPick = z.infer<typeof ReportPick>
+
+/** One cell of the fit matrix: a model on a fleet entry at a context, with its best checkpoint, engine and layout. */
+export const FitCell = z
+  .object({
+    fleet: z.string(),
+    model: z.string(),
+    context: z.number().int(),
+    fits: z.boolean(),
+    checkpointId: z.string().nullable(),
+    quantization: Quantization.nullable(),
+    engine: Engine.nullable(),
+    layout: z.string().nullable(),
+    concurrency: z.number().int().nullable().describe('whole requests of `context` tokens at once'),
+    reason: z.string().nullable().describe('why no checkpoint of the model fits; null when one does'),
+  })
+  .strict()
+export type FitCell = z.infer<typeof FitCell>
+
+/** Prefill/decode disaggregation of R1 on a multi-node fleet entry (the planner's searchDisaggregated, as `r1 plan` sizes it). */
+export const DisaggregatedRow = z
+  .object({
+    fleet: z.string(),
+    context: z.number().int(),
+    model: z.string(),
+    checkpoint: z.string(),
+    quantization: Quantization,
+    engine: Engine,
+    nodes: z.number().int().describe("the fleet entry's nodes"),
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    split: z.boolean().describe('a prefill/decode split was found (the fields below are null when not)'),
+    recommended: z.boolean().describe('the split serves more requests/s than one aggregated group on the same nodes'),
+    ratio: z.string().nullable().describe('prefill:decode nodes, "4:9"'),
+    prefillNodes: z.number().int().nullable(),
+    decodeNodes: z.number().int().nullable(),
+    prefillTokensPerSecondPerNode: z.number().nullable().describe('modelled prompt tokens/s per prefill node'),
+    decodeTokensPerSecondPerNode: z.number().nullable().describe('modelled output tokens/s per decode node'),
+    requestsPerSecond: z.number().nullable().describe('modelled, of the split'),
+    aggregatedRequestsPerSecond: z.number().nullable().describe('modelled, of one aggregated group on all the nodes'),
+    outputTokensPerSecond: z.number().nullable().describe('modelled, of the split'),
+    costPerMillionTokensModelled: z.number().nullable().describe('USD per million output tokens at the modelled rate; null without a price'),
+    published: z
+      .object({
+        prefillTokensPerSecondPerNode: z.number(),
+        decodeTokensPerSecondPerNode: z.number(),
+        conditions: z.string(),
+        source: z.string().describe('public source (URL)'),
+      })
+      .strict()
+      .nullable()
+      .describe('the published per-node rates for this GPU and checkpoint family; null when none matches'),
+    costPerMillionTokensPublished: z.number().nullable().describe('USD per million output tokens with the same split at the published per-node rates'),
+    why: z.array(z.string()),
+  })
+  .strict()
+export type DisaggregatedRow = z.infer<typeof DisaggregatedRow>
 
 export const ReportFleetEntry = z
   .object({
@@ -85,6 +188,8 @@ export const PublishedFigure = z
           quantization: Quantization,
           ceiling: z.number().nullable().describe('the report\'s ceiling for this entry at the smallest context, at maxConcurrency'),
           ceilingBatch1: z.number().nullable().describe('the same ceiling for one request'),
+          costPerMillionTokensAtCeiling: z.number().nullable().describe('USD per million output tokens at `ceiling`'),
+          costPerMillionTokensMeasured: z.number().nullable().describe('USD per million output tokens at this measured figure (as a whole-entry rate)'),
         })
         .strict(),
     ),
@@ -105,7 +210,12 @@ export type ReportCheckpoint = z.infer<typeof ReportCheckpoint>
 
 export const ReportResult = z
   .object({
-    rows: z.array(ReportRow),
+    view: z.enum(['picks', 'all']).describe('picks (default): the per-fleet picks and the fit matrix; all (--all): every row too'),
+    picks: z.array(ReportPick).describe('one per fleet entry × context'),
+    fitMatrix: z.array(FitCell).describe('one per fleet entry × model × context'),
+    disaggregated: z.array(DisaggregatedRow).describe('R1 on multi-node fleet entries, one per entry × context'),
+    workload: z.object({inputTokens: z.number().int(), outputTokens: z.number().int()}).strict().describe('request lengths the disaggregated rows are sized for'),
+    rows: z.array(ReportRow).optional().describe('--all only: every fleet entry × checkpoint × context × engine'),
     fleet: z.array(ReportFleetEntry),
     checkpoints: z.array(ReportCheckpoint),
     contexts: z.array(z.number().int()),

@@ -13,7 +13,8 @@
  * pick: with `tokens` tokens each choosing k of E experts (uniform routing), the expected share of
  * experts read is 1 − (1 − k/E)^tokens. Everything else (attention, dense layers, shared experts,
  * embeddings and head) is read in full every step. Compute, communication and scheduling are
- * ignored: real systems sit well below (engines.md §6: 6–10 % of it at batch 1 for R1).
+ * ignored: real systems sit well below (6–10 % of it at batch 1 for R1, by the published figures in
+ * published.ts).
  */
 export interface RooflineInput {
   /** Per GPU, GB/s (10^9 bytes). */
@@ -74,6 +75,7 @@ export function costPerMillionTokens(pricePerGpuHour: number | null, gpus: numbe
 export const ROOFLINE_DEFINITIONS: readonly string[] = [
   'decodeTokensPerSecondCeiling is a CEILING, not a prediction: the memory-bandwidth roofline of decode. Per step each GPU reads its share of the active weights plus the KV cache of the requests in its pool; one step emits one token per request. Ceiling = batch × bandwidth / (active weight bytes per GPU + KV bytes read per GPU).',
   'Batch: the concurrency at the context, floor(maxConcurrency) requests (at least 1), each holding the full context. MoE: the routed experts read per step are those the batch picks, 1 − (1 − k/E)^tokens of them (uniform routing); attention, dense layers, shared experts, embeddings and head are read in full.',
-  'Compute, communication, MoE dispatch and scheduling are ignored: measured systems sit well below the ceiling (for R1 at batch 1 about 6–10 % of it, engines.md §6).',
-  'costPerMillionTokens = price per GPU-hour × GPUs the layout occupies × 10^6 / (ceiling × 3600): a floor on the cost, since the ceiling is an upper bound on throughput.',
+  'Compute, communication, MoE dispatch and scheduling are ignored: measured systems sit well below the ceiling (for R1 at batch 1 about 6–10 % of it; see the measured figures and their sources).',
+  'costPerMillionTokensAtCeiling = price per GPU-hour × GPUs the layout occupies × 10^6 / (ceiling × 3600): a FLOOR on the cost, since the ceiling is an upper bound on throughput.',
+  'costPerMillionTokensMeasured = price per GPU-hour × GPUs of the fleet entry × 10^6 / (measured output tokens/s × 3600), at the best published measurement for the same GPU, GPU count and checkpoint family (R1 only; null where none matches).',
 ]

@@ -1,5 +1,5 @@
 /** Number and layout formatting shared by the report's renderers. */
-import type {ReportRow} from '../../../core/report/report.schema.js'
+import type {FitCell, ReportPick, ReportResult, ReportRow} from '../../../core/report/report.schema.js'
 
 export const FORMATS = ['table', 'markdown', 'csv', 'json', 'html'] as const
 export type ReportFormat = (typeof FORMATS)[number]
@@ -12,10 +12,10 @@ export function fmtGiB(n: number | null): string {
   return n === null ? '' : n.toFixed(1)
 }
 
-/** Concurrency: whole requests from 10 up, two decimals below. */
+/** Concurrency as people read it: whole requests (the engines' fractional figure stays in JSON). */
 export function fmtConc(n: number | null): string {
   if (n === null) return ''
-  return n >= 10 ? fmtInt(Math.floor(n)) : (Math.floor(n * 100) / 100).toString()
+  return fmtInt(Math.max(0, Math.floor(n)))
 }
 
 /** "≈ 650,432 (±6%)": a KV figure with the memory model's band for its engine and era. */
@@ -34,18 +34,53 @@ export function fmtContext(n: number): string {
   return n % 1024 === 0 ? `${n / 1024}K` : fmtInt(n)
 }
 
-/** "TP8 EP8", "TP4 PP2", "TP1 DP8": only the parts that are not 1. */
-export function fmtLayout(r: Pick<ReportRow, 'tensorParallel' | 'pipelineParallel' | 'dataParallel' | 'expertParallel'>): string {
-  if (r.tensorParallel === null) return ''
-  const parts = [`TP${r.tensorParallel}`]
-  if ((r.pipelineParallel ?? 1) > 1) parts.push(`PP${r.pipelineParallel}`)
-  if ((r.dataParallel ?? 1) > 1) parts.push(`DP${r.dataParallel}`)
-  if ((r.expertParallel ?? 1) > 1) parts.push(`EP${r.expertParallel}`)
-  return parts.join(' ')
-}
-
 /** The short label of a row's checkpoint: "deepseek-r1 FP8 (R1-0528)". */
 export function checkpointLabel(r: Pick<ReportRow, 'model' | 'checkpoint' | 'quantization'>): string {
   const repo = r.checkpoint.split('/').pop() ?? r.checkpoint
   return `${r.model} ${r.quantization.toUpperCase()} (${repo})`
+}
+
+/** "deepseek-r1 FP8": a pick's model and checkpoint family, or "—" when nothing fits. */
+export function pickLabel(p: ReportPick): string {
+  return p.fits && p.model !== null ? `${p.model} ${(p.quantization ?? '').toUpperCase()}` : '—'
+}
+
+/** The fit matrix as rows: one per fleet entry, one cell per model with the whole requests at each context ("64/16/2"; "—" where it does not fit). */
+export function matrixRows(result: ReportResult): {models: string[]; rows: Array<{fleet: string; cells: string[]}>} {
+  const models = [...new Set(result.checkpoints.map((c) => c.model))]
+  const byKey = new Map<string, FitCell>()
+  for (const c of result.fitMatrix) byKey.set(`${c.fleet}|${c.model}|${c.context}`, c)
+  const rows = result.fleet.map((f) => ({
+    cells: models.map((m) =>
+      result.contexts
+        .map((ctx) => {
+          const c = byKey.get(`${f.name}|${m}|${ctx}`)
+          return c?.fits ? fmtInt(c.concurrency ?? 0) : '—'
+        })
+        .join('/'),
+    ),
+    fleet: f.name,
+  }))
+  return {models, rows}
+}
+
+/** "8K/32K/128K": the contexts of the matrix cells, in order. */
+export function matrixContexts(result: ReportResult): string {
+  return result.contexts.map((c) => fmtContext(c)).join('/')
+}
+
+/** "$1.23 (ceiling 13× the measured rate)" helpers: how far the ceiling sits above a measured figure. */
+export function ceilingOverMeasured(p: ReportPick): number | null {
+  if (!p.measured || p.decodeTokensPerSecondCeiling === null || p.measured.outputTokensPerSecond <= 0) return null
+  return p.decodeTokensPerSecondCeiling / p.measured.outputTokensPerSecond
+}
+
+export function fmtTimes(n: number | null): string {
+  if (n === null) return ''
+  return n >= 10 ? `${Math.round(n)}×` : `${n.toFixed(1)}×`
+}
+
+/** The rows of --all (empty in the default view). */
+export function allRows(result: ReportResult): ReportRow[] {
+  return result.rows ?? []
 }

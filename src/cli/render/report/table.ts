@@ -1,39 +1,140 @@
-/** `r1 report` for people: one line per row; the ceiling's definition and the measured figures below (TTY only). */
+/**
+ * `r1 report` for people. Default: the recommended plan per fleet entry × context, the fit matrix of
+ * models × fleet entries, and R1's prefill/decode split on multi-node entries; `--all`: every row.
+ * The ceiling's definition and the measured figures follow on a terminal.
+ */
 import type {ReportResult} from '../../../core/report/report.schema.js'
-import {table} from '../../style.js'
-import {fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtLayout, fmtTokens} from './format.js'
+import {table, type TableColumn} from '../../style.js'
+import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, matrixContexts, matrixRows, pickLabel} from './format.js'
 
-export const TABLE_HEADER = ['FLEET', 'CHECKPOINT', 'CTX', 'ENGINE', 'FITS', 'LAYOUT', 'WEIGHTS/GPU', 'KV/GPU', 'KV TOKENS', 'CONC', 'CEILING tok/s', '$/M tok AT CEILING', 'REASON']
+export const TABLE_HEADER = ['FLEET', 'CHECKPOINT', 'CTX', 'ENGINE', 'FITS', 'LAYOUT', 'WEIGHTS/GPU', 'KV/GPU', 'KV TOKENS', 'CONC', 'CEILING tok/s', '$/M tok AT CEILING', '$/M tok MEASURED', 'REASON']
 
-export function renderTable(result: ReportResult, options: {tty: boolean; headers?: boolean; width?: number}): string {
-  const rows = result.rows.map((r) => [
+export const PICK_COLUMNS: TableColumn[] = [
+  {title: 'FLEET'},
+  {title: 'CTX'},
+  {title: 'RECOMMENDED', min: 12},
+  {title: 'ENGINE'},
+  {title: 'LAYOUT', min: 8},
+  {title: 'AT ONCE'},
+  {drop: 2, title: 'CEILING tok/s'},
+  {drop: 3, title: '$/M tok AT CEILING'},
+  {drop: 4, title: '$/M tok MEASURED'},
+  {drop: 1, early: true, min: 20, title: 'WHY NOT'},
+]
+
+export interface TableOptions {
+  tty: boolean
+  headers?: boolean
+  width?: number
+}
+
+export function renderTable(result: ReportResult, options: TableOptions): string {
+  const out = result.view === 'all' ? [allTable(result, options)] : [...picksSection(result, options), '', ...matrixSection(result, options), ...pdSection(result, options)]
+  if (result.view !== 'all') {
+    const candidates = result.fleet.length * result.contexts.length * result.checkpoints.length * result.engines.length
+    out.push('', `${fmtInt(candidates)} rows (fleet entry × checkpoint × context × engine) with memory, KV capacity and the ceiling: --all`)
+  }
+
+  if (!options.tty) return out.join('\n')
+  return [...out, '', ...footnotes(result)].join('\n')
+}
+
+function picksSection(result: ReportResult, options: TableOptions): string[] {
+  const rows = result.picks.map((p) => [
+    p.fleet,
+    fmtContext(p.context),
+    pickLabel(p),
+    p.engine ?? '',
+    p.layout ?? '',
+    p.fits ? fmtConc(p.concurrency) : '',
+    p.decodeTokensPerSecondCeiling === null ? '' : fmtInt(p.decodeTokensPerSecondCeiling),
+    fmtCost(p.costPerMillionTokensAtCeiling),
+    p.costPerMillionTokensMeasured === null ? '' : `${fmtCost(p.costPerMillionTokensMeasured)} at ${fmtInt(p.measured!.outputTokensPerSecond)} tok/s`,
+    p.fits ? '' : (p.why[0] ?? ''),
+  ])
+  return [
+    'The plan r1 recommends on each fleet entry (as `r1 plan` picks it); AT ONCE = whole requests of the context served at once:',
+    table(rows, {columns: PICK_COLUMNS, headers: options.headers, tty: options.tty, width: options.width}),
+  ]
+}
+
+function matrixSection(result: ReportResult, options: TableOptions): string[] {
+  const {models, rows} = matrixRows(result)
+  const columns: TableColumn[] = [{title: 'FLEET'}, ...models.map((m) => ({title: m}))]
+  return [
+    `Fit matrix: requests at once at ${matrixContexts(result)} tokens for each model (its preferred checkpoint, engine and layout); — = does not fit:`,
+    table(
+      rows.map((r) => [r.fleet, ...r.cells]),
+      {columns, headers: options.headers, tty: options.tty, width: options.width},
+    ),
+  ]
+}
+
+function pdSection(result: ReportResult, options: TableOptions): string[] {
+  if (result.disaggregated.length === 0) return []
+  const rows = result.disaggregated.map((d) => [
+    d.fleet,
+    fmtContext(d.context),
+    `${d.model} ${d.quantization.toUpperCase()}`,
+    d.ratio ?? '—',
+    d.prefillTokensPerSecondPerNode === null ? '' : fmtInt(d.prefillTokensPerSecondPerNode),
+    d.decodeTokensPerSecondPerNode === null ? '' : fmtInt(d.decodeTokensPerSecondPerNode),
+    d.requestsPerSecond === null ? '' : `${d.requestsPerSecond}${d.aggregatedRequestsPerSecond === null ? '' : ` (aggregated ${d.aggregatedRequestsPerSecond})`}`,
+    fmtCost(d.costPerMillionTokensModelled),
+    d.published === null || d.costPerMillionTokensPublished === null ? '' : `${fmtCost(d.costPerMillionTokensPublished)} at ${fmtInt(d.published.prefillTokensPerSecondPerNode)}/${fmtInt(d.published.decodeTokensPerSecondPerNode)}`,
+    d.split ? (d.recommended ? 'split' : 'aggregated') : (d.why[0] ?? ''),
+  ])
+  const columns: TableColumn[] = [
+    {title: 'FLEET'},
+    {title: 'CTX'},
+    {title: 'MODEL'},
+    {title: 'P:D NODES'},
+    {title: 'PREFILL tok/s/node'},
+    {title: 'DECODE tok/s/node'},
+    {drop: 2, title: 'REQ/s'},
+    {title: '$/M tok MODELLED'},
+    {drop: 3, title: '$/M tok PUBLISHED'},
+    {drop: 1, early: true, min: 12, title: 'VERDICT'},
+  ]
+  const w = result.workload
+  return [
+    '',
+    `Prefill/decode disaggregation of R1 on multi-node entries (modelled per-node rates, ${fmtInt(w.inputTokens)}-token prompts, ${fmtInt(w.outputTokens)}-token outputs; --input-tokens, --output-tokens), with the cost at the published per-node rates where they exist:`,
+    table(rows, {columns, headers: options.headers, tty: options.tty, width: options.width}),
+  ]
+}
+
+function allTable(result: ReportResult, options: TableOptions): string {
+  const rows = allRows(result).map((r) => [
     r.fleet,
     r.checkpoint,
     fmtContext(r.context),
     r.engine,
     r.fits ? 'yes' : 'no',
-    fmtLayout(r),
+    r.layout ?? '',
     r.weightsGiB === null ? '' : `${fmtGiB(r.weightsGiB)} GiB`,
     r.kvCacheGiB === null ? '' : `${fmtGiB(r.kvCacheGiB)} GiB`,
     fmtTokens(r.kvCacheTokens, r.kvErrorBand),
     fmtConc(r.maxConcurrency),
     r.decodeTokensPerSecondCeiling === null ? '' : fmtInt(r.decodeTokensPerSecondCeiling),
-    fmtCost(r.costPerMillionTokens),
+    fmtCost(r.costPerMillionTokensAtCeiling),
+    fmtCost(r.costPerMillionTokensMeasured),
     r.reason ?? '',
   ])
-  const body = table(rows, {header: TABLE_HEADER, headers: options.headers, tty: options.tty, width: options.width})
-  if (!options.tty) return body
-  return [body, '', ...footnotes(result)].join('\n')
+  return table(rows, {header: TABLE_HEADER, headers: options.headers, tty: options.tty, width: options.width})
 }
 
 /** The ceiling's definition, the measured figures beside it, and the notes. */
 export function footnotes(result: ReportResult): string[] {
-  const lines = ['CEILING: an upper bound from the memory-bandwidth roofline, not a prediction.', ...result.definitions.map((d) => `  - ${d}`)]
+  const lines = ['CEILING: an upper bound from the memory-bandwidth roofline, not a prediction; "$/M tok AT CEILING" is the cost at that bound (a floor).', ...result.definitions.map((d) => `  - ${d}`)]
   if (result.published.length > 0) {
-    lines.push('', 'Measured on real systems (output tokens/s, published benchmarks), beside this report\'s ceiling:')
+    lines.push('', 'Measured on real systems (output tokens/s, published benchmarks), beside this report\'s ceiling and the cost at each:')
     for (const p of result.published) {
       const beside = p.matches
-        .map((m) => `${m.fleet} ${m.quantization.toUpperCase()}: ceiling ${m.ceiling === null ? 'n/a' : fmtInt(m.ceiling)} (1 request: ${m.ceilingBatch1 === null ? 'n/a' : fmtInt(m.ceilingBatch1)})`)
+        .map((m) => {
+          const costs = m.costPerMillionTokensMeasured === null ? '' : `; $/M tok ${fmtCost(m.costPerMillionTokensMeasured)} measured vs ${fmtCost(m.costPerMillionTokensAtCeiling)} at the ceiling`
+          return `${m.fleet} ${m.quantization.toUpperCase()}: ceiling ${m.ceiling === null ? 'n/a' : fmtInt(m.ceiling)} (1 request: ${m.ceilingBatch1 === null ? 'n/a' : fmtInt(m.ceilingBatch1)})${costs}`
+        })
         .join('; ')
       lines.push(`  - ${fmtInt(p.outputTokensPerSecond)} tok/s per ${p.per}: ${p.engine}, ${p.setup}, ${p.workload} [${p.source}]. ${beside}`)
     }
