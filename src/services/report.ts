@@ -17,7 +17,7 @@ import {parseContexts, resolveGpuName, selectModels} from '../core/report/option
 import type {ReportResult} from '../core/report/report.schema.js'
 import {calibrate} from '../core/planner/pd/calibration.js'
 import {workloadOf} from '../core/planner/pd/workload.js'
-import {checkFleetSize} from '../core/report/limits.js'
+import {checkFleetEntries, checkFleetFileSize, checkFleetSize} from '../core/report/limits.js'
 import {readTextFile, writeFileAtomic} from '../io/files.js'
 import {loadCatalog} from '../io/profiles.js'
 
@@ -124,6 +124,7 @@ export async function readFleetFile(path: string, read: (path: string) => Promis
     throw error
   }
 
+  checkFleetFileSize(Buffer.byteLength(text, 'utf8'), path)
   const json = extname(path).toLowerCase() === '.json'
   let data: unknown
   let lineOf: ((p: ReadonlyArray<PropertyKey>) => number | undefined) | undefined
@@ -151,6 +152,8 @@ export async function readFleetFile(path: string, read: (path: string) => Promis
     })
   }
 
+  const list = (data as {fleet?: unknown} | null)?.fleet
+  if (Array.isArray(list)) checkFleetEntries(list.length, path)
   const {FleetFile} = await import('../core/report/fleet.schema.js')
   const parsed = FleetFile.safeParse(data)
   if (!parsed.success) throw badFleetFile(path, parsed.error.issues, lineOf)

@@ -54,6 +54,8 @@ interface ShapeContext {
   context: number
   rec: Recommendation
   best: Map<string, Candidate>
+  /** Decode ceilings at each candidate's concurrency, computed once per shape (they do not depend on the entry's name or price). */
+  ceilings: Map<Candidate, number>
 }
 
 export function buildReport(input: ReportInput): ReportResult {
@@ -73,10 +75,18 @@ export function buildReport(input: ReportInput): ReportResult {
     const shapeKey = `${entry.gpu.id}|${entry.gpusPerNode}|${entry.nodes}`
     let shape = shapes.get(shapeKey)
     if (!shape) shapes.set(shapeKey, (shape = searchShape(input, models, hardware)))
-    const ceiling = (c: Candidate) => ceilingFor(c, entry.gpu.bandwidthGBs, ceilingBatch(c.memory.maxConcurrency)).tokensPerSecond
     const barsDone = new Set<string>()
-    for (const {best, context, rec} of shape) {
-      picks.push(makePick(entry, context, rec, ceiling))
+    for (const {best, ceilings, context, rec} of shape) {
+      const ceiling = (c: Candidate) => {
+        let tps = ceilings.get(c)
+        if (tps === undefined) ceilings.set(c, (tps = ceilingFor(c, entry.gpu.bandwidthGBs, ceilingBatch(c.memory.maxConcurrency)).tokensPerSecond))
+        return tps
+      }
+
+      const pick = makePick(entry, context, rec, ceiling)
+      picks.push(pick)
+      // The memory chart: by default the pick's split of each GPU; with --all every fitting checkpoint's (its first context and engine).
+      if (!input.all && pick.fits && rec.best) memory.push(memoryBar(entry, rec.best.model, rec.best.checkpoint, rec.best.engine, context, rec.best))
       fitMatrix.push(...fitCells(entry, context, rec, models))
       const split = pd ? disaggregatedRow(entry, hardware, context, rec.ranked, pd) : null
       if (split) disaggregated.push(split)
@@ -96,7 +106,7 @@ export function buildReport(input: ReportInput): ReportResult {
               }
             }
 
-            if (!barsDone.has(checkpoint.id)) {
+            if (input.all && !barsDone.has(checkpoint.id)) {
               barsDone.add(checkpoint.id)
               memory.push(memoryBar(entry, m, checkpoint, engine, context, c))
             }
@@ -137,7 +147,7 @@ function searchShape(input: ReportInput, models: readonly ModelProfile[], hardwa
     const best = new Map<string, Candidate>()
     for (const c of rec.ranked) best.set(groupKey(c), c)
     previous = {best, groups: groupByCheckpointAndEngine(candidates)}
-    out.push({best, context, rec})
+    out.push({best, ceilings: new Map(), context, rec})
   }
 
   return out

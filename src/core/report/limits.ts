@@ -7,21 +7,30 @@ import {R1Error} from '../errors.js'
 import type {FleetEntrySpec} from './fleet.js'
 
 export const FLEET_LIMITS = {
-  /** Fleet entries in one report. */
-  entries: 10_000,
-  /** Distinct GPU × GPUs per node × nodes among them (each costs one planner search per context). */
-  shapes: 200,
+  /** Fleet entries in one report (each adds its picks, fit-matrix cells and memory bars: about 10 KB of JSON). */
+  entries: 1000,
+  /** Distinct GPU × GPUs per node × nodes among them (each costs one planner search per context, about 50 ms). */
+  shapes: 100,
   /** Fleet entries with --all (every row of each: about 130 per entry at the default contexts). */
-  allEntries: 1000,
+  allEntries: 200,
+  /** Bytes of a fleet file (1,000 entries take 60–150 KB), checked before it is parsed. */
+  fileBytes: 512 * 1024,
 } as const
 
-export const FLEET_LIMITS_HELP = `A report sizes at most ${FLEET_LIMITS.entries.toLocaleString('en-US')} fleet entries of at most ${FLEET_LIMITS.shapes} distinct shapes (GPU × GPUs per node × nodes; entries of the same shape are searched once), and with --all at most ${FLEET_LIMITS.allEntries.toLocaleString('en-US')} entries.`
+export const FLEET_LIMITS_HELP = `A report sizes at most ${FLEET_LIMITS.entries.toLocaleString('en-US')} fleet entries (a fleet file of at most 512 KiB) of at most ${FLEET_LIMITS.shapes} distinct shapes (GPU × GPUs per node × nodes; entries of the same shape are searched once), and with --all at most ${FLEET_LIMITS.allEntries.toLocaleString('en-US')} entries.`
+
+const FIX = ['Group identical machines into one entry (count, nodes: N), or split the fleet into several reports.']
+
+/** Refuse a fleet with too many entries before anything else is done with it (a fleet file's list, before validation). */
+export function checkFleetEntries(count: number, where: string): void {
+  if (count > FLEET_LIMITS.entries) {
+    throw new R1Error('R1_USAGE', `${where} has ${count.toLocaleString('en-US')} entries; a report sizes at most ${FLEET_LIMITS.entries.toLocaleString('en-US')}`, {suggestions: FIX})
+  }
+}
 
 export function checkFleetSize(specs: readonly FleetEntrySpec[], all: boolean): void {
-  const fix = ['Split the fleet into several reports, or group identical machines into one entry (nodes: N).']
-  if (specs.length > FLEET_LIMITS.entries) {
-    throw new R1Error('R1_USAGE', `the fleet has ${specs.length.toLocaleString('en-US')} entries; a report sizes at most ${FLEET_LIMITS.entries.toLocaleString('en-US')}`, {suggestions: fix})
-  }
+  const fix = FIX
+  checkFleetEntries(specs.length, 'the fleet')
 
   if (all && specs.length > FLEET_LIMITS.allEntries) {
     throw new R1Error('R1_USAGE', `--all lists every row of ${specs.length.toLocaleString('en-US')} entries; it takes at most ${FLEET_LIMITS.allEntries.toLocaleString('en-US')}`, {
@@ -32,5 +41,11 @@ export function checkFleetSize(specs: readonly FleetEntrySpec[], all: boolean): 
   const shapes = new Set(specs.map((s) => `${s.gpu.trim().toLowerCase()}|${s.gpusPerNode}|${s.nodes}`))
   if (shapes.size > FLEET_LIMITS.shapes) {
     throw new R1Error('R1_USAGE', `the fleet has ${shapes.size.toLocaleString('en-US')} distinct shapes (GPU × GPUs per node × nodes); a report searches at most ${FLEET_LIMITS.shapes}`, {suggestions: fix})
+  }
+}
+
+export function checkFleetFileSize(bytes: number, path: string): void {
+  if (bytes > FLEET_LIMITS.fileBytes) {
+    throw new R1Error('R1_USAGE', `${path} is ${Math.ceil(bytes / 1024).toLocaleString('en-US')} KiB; a fleet file may be at most 512 KiB (${FLEET_LIMITS.entries.toLocaleString('en-US')} entries)`, {suggestions: FIX})
   }
 }

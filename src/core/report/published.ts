@@ -41,8 +41,12 @@ export const MEASURED: readonly MeasuredFigure[] = [
   {engine: 'vLLM (AWQ card)', gpu: /\bl40s\b/, gpus: 8, nodes: 1, outputTokensPerSecond: 46.3, per: 'request', quantization: 'awq', setup: '8×L40S, AWQ', source: 'model card: https://huggingface.co/cognitivecomputations/DeepSeek-R1-AWQ', workload: 'batch 1, 2K output'},
 ]
 
+const names = new WeakMap<GpuProfile, string>()
+
 function gpuNames(gpu: GpuProfile): string {
-  return [gpu.id, gpu.displayName, ...gpu.aliases].join(' ').toLowerCase().replaceAll(/[-_]/g, ' ')
+  let held = names.get(gpu)
+  if (held === undefined) names.set(gpu, (held = [gpu.id, gpu.displayName, ...gpu.aliases].join(' ').toLowerCase().replaceAll(/[-_]/g, ' ')))
+  return held
 }
 
 /** Does a measured figure describe this fleet entry: same GPU, and the same size (a per-GPU or per-node figure from a many-node deployment: entries of at least as many nodes)? */
@@ -63,6 +67,10 @@ export function entryRate(m: Pick<MeasuredFigure, 'outputTokensPerSecond' | 'per
  * checkpoint family, as a whole-entry rate; null when none matches.
  */
 export function measuredFor(f: FleetEntry, quantization: Quantization): MeasuredRate | null {
+  const key = `${f.gpusPerNode}|${f.nodes}|${quantization}`
+  let byGpu = measuredMemo.get(f.gpu)
+  if (!byGpu) measuredMemo.set(f.gpu, (byGpu = new Map()))
+  if (byGpu.has(key)) return byGpu.get(key)!
   let best: MeasuredRate | null = null
   for (const m of MEASURED) {
     if (m.quantization !== quantization || !describes(m, f)) continue
@@ -71,8 +79,11 @@ export function measuredFor(f: FleetEntry, quantization: Quantization): Measured
     best = {engine: m.engine, outputTokensPerSecond: rate, per: m.per, published: m.outputTokensPerSecond, setup: m.setup, source: m.source, workload: m.workload}
   }
 
+  byGpu.set(key, best)
   return best
 }
+
+const measuredMemo = new WeakMap<GpuProfile, Map<string, MeasuredRate | null>>()
 
 export interface CeilingOf {
   atConcurrency: number | null

@@ -131,7 +131,7 @@ function memoryChart(fleet: string, bars: readonly MemoryBar[], ids: ReadonlyMap
   bars.forEach((b, i) => {
     const y = CHART.top + i * (CHART.bar + CHART.gap)
     let x = CHART.label
-    const label = `${b.model}: ${ids.get(b.checkpoint) ?? b.checkpoint}`
+    const label = `${b.model}: ${ids.get(b.checkpoint) ?? b.checkpoint}, ${fmtContext(b.context)}`
     parts.push(`<text x="${CHART.label - 6}" y="${y + CHART.bar - 4}" text-anchor="end">${esc(label)}</text>`)
     for (const [cls, gib, name] of [
       ['seg-weights', b.weightsGiB, 'weights'],
@@ -166,7 +166,9 @@ function memorySection(result: ReportResult): string {
   const charts = result.fleet.map((f) => memoryChart(f.name, result.memory.filter((m) => m.fleet === f.name), ids)).join('\n')
   return [
     '<h2 id="memory">Memory per GPU</h2>',
-    '<p class="meta">One bar per checkpoint that fits on the entry (its first fitting context and engine): how the planner splits each GPU.</p>',
+    result.view === 'all'
+      ? '<p class="meta">One bar per checkpoint that fits on the entry (its first fitting context and engine): how the planner splits each GPU.</p>'
+      : '<p class="meta">One bar per recommended plan (each context): how it splits each GPU. <code>--all</code> draws every checkpoint that fits.</p>',
     `<p class="legend">${legend}</p>`,
     `<div class="charts">\n${charts}\n</div>`,
   ].join('\n')
