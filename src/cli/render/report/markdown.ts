@@ -26,7 +26,7 @@ export function renderMarkdown(result: ReportResult): string {
         p.fits ? fmtConc(p.concurrency) : '',
         p.decodeTokensPerSecondCeiling === null ? '' : fmtInt(p.decodeTokensPerSecondCeiling),
         fmtCost(p.costPerMillionTokensAtCeiling),
-        p.measured === null || p.costPerMillionTokensMeasured === null ? '' : `${fmtCost(p.costPerMillionTokensMeasured)} at ${fmtInt(p.measured.outputTokensPerSecond)} tok/s (${p.measured.source})`,
+        p.measured === null || p.costPerMillionTokensMeasured === null ? '' : `${fmtCost(p.costPerMillionTokensMeasured)} at ${fmtInt(p.measured.outputTokensPerSecond)} tok/s (${p.measured.workload}; ${p.measured.source})`,
         p.fits ? '' : (p.why[0] ?? ''),
       ]),
     )

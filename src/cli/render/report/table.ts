@@ -49,7 +49,7 @@ function picksSection(result: ReportResult, options: TableOptions): string[] {
     p.fits ? fmtConc(p.concurrency) : '',
     p.decodeTokensPerSecondCeiling === null ? '' : fmtInt(p.decodeTokensPerSecondCeiling),
     fmtCost(p.costPerMillionTokensAtCeiling),
-    p.costPerMillionTokensMeasured === null ? '' : `${fmtCost(p.costPerMillionTokensMeasured)} at ${fmtInt(p.measured!.outputTokensPerSecond)} tok/s`,
+    p.costPerMillionTokensMeasured === null ? '' : `${fmtCost(p.costPerMillionTokensMeasured)} at ${fmtInt(p.measured!.outputTokensPerSecond)} tok/s (${p.measured!.workload})`,
     p.fits ? '' : (p.why[0] ?? ''),
   ])
   return [
