@@ -1,11 +1,13 @@
 /** Number and layout formatting shared by the report's renderers. */
+import {fmtCount} from '../../../core/units.js'
 import type {FitCell, ReportPick, ReportResult, ReportRow} from '../../../core/report/report.schema.js'
 
 export const FORMATS = ['table', 'markdown', 'csv', 'json', 'html'] as const
 export type ReportFormat = (typeof FORMATS)[number]
 
+/** "2,283" (without toLocaleString, whose first call loads ICU). */
 export function fmtInt(n: number): string {
-  return Math.round(n).toLocaleString('en-US')
+  return fmtCount(n)
 }
 
 export function fmtGiB(n: number | null): string {
