@@ -112,7 +112,7 @@ describe('r1 report: costs', () => {
     expect(result.picks.find((p) => p.fleet === '1xRTX4090')).toMatchObject({costPerMillionTokensMeasured: null, measured: null})
 
     const text = (await runCli(['report', ...SMALL])).stdout
-    expect(text.split('\n')[1]).toContain('$/M tok AT CEILING\t$/M tok MEASURED')
+    expect(text.split('\n')[1]).toContain('CEILING tok/s\t$/M AT CEILING\t$/M MEASURED')
     expect(text).toContain(`$4.86 at 2,283 tok/s`)
   })
 })

@@ -9,6 +9,7 @@ import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, matrix
 
 export const TABLE_HEADER = ['FLEET', 'CHECKPOINT', 'CTX', 'ENGINE', 'FITS', 'LAYOUT', 'WEIGHTS/GPU', 'KV/GPU', 'KV TOKENS', 'CONC', 'CEILING tok/s', '$/M tok AT CEILING', '$/M tok MEASURED', 'REASON']
 
+/** The picks' columns; on a narrow terminal WHY NOT is shortened, then dropped, then the ceiling, the measured cost and the cost at the ceiling. */
 export const PICK_COLUMNS: TableColumn[] = [
   {title: 'FLEET'},
   {title: 'CTX'},
@@ -17,8 +18,8 @@ export const PICK_COLUMNS: TableColumn[] = [
   {title: 'LAYOUT', min: 8},
   {title: 'AT ONCE'},
   {drop: 2, title: 'CEILING tok/s'},
-  {drop: 3, title: '$/M tok AT CEILING'},
-  {drop: 4, title: '$/M tok MEASURED'},
+  {drop: 4, title: '$/M AT CEILING'},
+  {drop: 3, title: '$/M MEASURED'},
   {drop: 1, early: true, min: 20, title: 'WHY NOT'},
 ]
 
@@ -49,20 +50,24 @@ function picksSection(result: ReportResult, options: TableOptions): string[] {
     p.fits ? fmtConc(p.concurrency) : '',
     p.decodeTokensPerSecondCeiling === null ? '' : fmtInt(p.decodeTokensPerSecondCeiling),
     fmtCost(p.costPerMillionTokensAtCeiling),
-    p.costPerMillionTokensMeasured === null ? '' : `${fmtCost(p.costPerMillionTokensMeasured)} at ${fmtInt(p.measured!.outputTokensPerSecond)} tok/s (${p.measured!.workload})`,
+    // On a terminal the cost alone (the measured figure and its workload are in the notes below); piped, all of it.
+    p.costPerMillionTokensMeasured === null ? '' : options.tty ? fmtCost(p.costPerMillionTokensMeasured) : `${fmtCost(p.costPerMillionTokensMeasured)} at ${fmtInt(p.measured!.outputTokensPerSecond)} tok/s (${p.measured!.workload})`,
     p.fits ? '' : (p.why[0] ?? ''),
   ])
   return [
-    'The plan r1 recommends on each fleet entry (as `r1 plan` picks it); AT ONCE = whole requests of the context served at once:',
+    'The plan r1 recommends on each fleet entry (as `r1 plan` picks it). AT ONCE: whole requests of the context served at once; $/M: USD per million output tokens, AT CEILING (a floor) and at the best published MEASURED rate:',
     table(rows, {columns: PICK_COLUMNS, headers: options.headers, tty: options.tty, width: options.width}),
   ]
 }
 
 function matrixSection(result: ReportResult, options: TableOptions): string[] {
   const {models, rows} = matrixRows(result)
-  const columns: TableColumn[] = [{title: 'FLEET'}, ...models.map((m) => ({title: m}))]
+  // On a terminal the distills by their short names (llama-70b for r1-distill-llama-70b), so the matrix fits.
+  const short = (m: string) => (options.tty ? m.replace(/^r1-distill-/, '') : m)
+  const columns: TableColumn[] = [{title: 'FLEET'}, ...models.map((m) => ({title: short(m)}))]
+  const distills = options.tty && models.some((m) => m !== short(m)) ? ' (distills as r1-distill-NAME)' : ''
   return [
-    `Fit matrix: requests at once at ${matrixContexts(result)} tokens for each model (its preferred checkpoint, engine and layout); — = does not fit:`,
+    `Fit matrix: requests at once at ${matrixContexts(result)} tokens for each model${distills}, with its preferred checkpoint, engine and layout; — = does not fit:`,
     table(
       rows.map((r) => [r.fleet, ...r.cells]),
       {columns, headers: options.headers, tty: options.tty, width: options.width},
@@ -89,17 +94,17 @@ function pdSection(result: ReportResult, options: TableOptions): string[] {
     {title: 'CTX'},
     {title: 'MODEL'},
     {title: 'P:D NODES'},
-    {title: 'PREFILL tok/s/node'},
-    {title: 'DECODE tok/s/node'},
-    {drop: 2, title: 'REQ/s'},
-    {title: '$/M tok MODELLED'},
-    {drop: 3, title: '$/M tok PUBLISHED'},
-    {drop: 1, early: true, min: 12, title: 'VERDICT'},
+    {title: 'PREFILL/node'},
+    {title: 'DECODE/node'},
+    {drop: 1, title: 'REQ/s'},
+    {title: '$/M MODELLED'},
+    {drop: 2, title: '$/M PUBLISHED'},
+    {drop: 3, early: true, min: 16, title: 'VERDICT'},
   ]
   const w = result.workload
   return [
     '',
-    `Prefill/decode disaggregation of R1 on multi-node entries (modelled per-node rates, ${fmtInt(w.inputTokens)}-token prompts, ${fmtInt(w.outputTokens)}-token outputs; --input-tokens, --output-tokens), with the cost at the published per-node rates where they exist:`,
+    `Prefill/decode disaggregation of R1 on multi-node entries: modelled tokens/s per node for ${fmtInt(w.inputTokens)}-token prompts and ${fmtInt(w.outputTokens)}-token outputs (--input-tokens, --output-tokens), with the cost at the published per-node rates where they exist:`,
     table(rows, {columns, headers: options.headers, tty: options.tty, width: options.width}),
   ]
 }
@@ -126,7 +131,7 @@ function allTable(result: ReportResult, options: TableOptions): string {
 
 /** The ceiling's definition, the measured figures beside it, and the notes. */
 export function footnotes(result: ReportResult): string[] {
-  const lines = ['CEILING: an upper bound from the memory-bandwidth roofline, not a prediction; "$/M tok AT CEILING" is the cost at that bound (a floor).', ...result.definitions.map((d) => `  - ${d}`)]
+  const lines = ['CEILING: an upper bound from the memory-bandwidth roofline, not a prediction; "$/M AT CEILING" is the cost at that bound (a floor).', ...result.definitions.map((d) => `  - ${d}`)]
   if (result.published.length > 0) {
     lines.push('', 'Measured on real systems (output tokens/s, published benchmarks), beside this report\'s ceiling and the cost at each:')
     for (const p of result.published) {
