@@ -9,7 +9,8 @@ import {DEFAULT_FLEET} from '../../src/core/report/default-fleet.js'
 import {parseFleetEntry, parseFleetSpec, resolveFleet} from '../../src/core/report/fleet.js'
 import {badFleetFile, issuePath} from '../../src/core/report/fleet-file.js'
 import {parseContexts, resolveGpuName, selectModels} from '../../src/core/report/options.js'
-import {matchPublished} from '../../src/core/report/published.js'
+import {matchPublished, measuredFor} from '../../src/core/report/published.js'
+import {checkFleetSize, FLEET_LIMITS} from '../../src/core/report/limits.js'
 import {ceilingBatch, costPerMillionTokens, decodeCeiling, expertsReadShare} from '../../src/core/report/roofline.js'
 import {routedExpertShare} from '../../src/core/report/weights.js'
 import {ROOT} from '../helpers/cli.js'
@@ -228,5 +229,37 @@ describe('measured figures beside the ceiling', () => {
     const published = matchPublished(fleet, (f, q) => (q === 'fp8' && f === '8xB200' ? {atBatch1: 900, atConcurrency: 9000, gpus: 8} : {atBatch1: null, atConcurrency: null, gpus: null}))
     expect(published.map((p) => p.outputTokensPerSecond)).toEqual([105, 795, 2283, 1469])
     expect(published[0].matches).toEqual([{ceiling: 9000, ceilingBatch1: 900, costPerMillionTokensAtCeiling: null, costPerMillionTokensMeasured: null, fleet: '8xB200', quantization: 'fp8'}])
+  })
+})
+
+describe('the measured rate a pick is costed at', () => {
+  const entry = (spec: string) => resolveFleet(parseFleetSpec(spec), (n) => gpu(n))[0]
+
+  it.each([
+    ['8xB200@4.99', 'fp8', 2283],
+    ['8xB200@4.99', 'fp4', 30_000],
+    // The AWQ card's batch-32 figure, not its one-request figure.
+    ['8xH200@3.5', 'awq', 963],
+    ['8xH200@3.5', 'fp8', 61],
+  ] as const)('%s %s: the best published figure of one deployment of that size, %d tok/s', (spec, q, tps) => {
+    expect(measuredFor(entry(spec), q)?.outputTokensPerSecond).toBe(tps)
+  })
+
+  it('none for per-node or per-GPU figures of many-node disaggregated or wide-EP systems, nor another size', () => {
+    expect(measuredFor(entry('12x8xH100'), 'fp8')).toBeNull()
+    expect(measuredFor(entry('2x8xH200'), 'fp8')).toBeNull()
+    expect(measuredFor(entry('4xB200'), 'fp8')).toBeNull()
+  })
+})
+
+describe('fleet size limits', () => {
+  const spec = (i: number, gpuName = 'H100') => ({gpu: gpuName, gpusPerNode: 8, name: `m${i}`, nodes: 1 + (i % 2), pricePerGpuHour: null})
+
+  it('refuses more entries, more shapes, or --all over its limit, with R1_USAGE', () => {
+    expect(() => checkFleetSize(Array.from({length: FLEET_LIMITS.entries}, (_, i) => spec(i)), false)).not.toThrow()
+    expect(codeOf(() => checkFleetSize(Array.from({length: FLEET_LIMITS.entries + 1}, (_, i) => spec(i)), false))).toBe('R1_USAGE')
+    expect(codeOf(() => checkFleetSize(Array.from({length: FLEET_LIMITS.allEntries + 1}, (_, i) => spec(i)), true))).toBe('R1_USAGE')
+    const shapes = Array.from({length: FLEET_LIMITS.shapes + 1}, (_, i) => ({...spec(i), gpusPerNode: 1 + (i % 8), nodes: 1 + Math.floor(i / 8)}))
+    expect(codeOf(() => checkFleetSize(shapes, false))).toBe('R1_USAGE')
   })
 })

@@ -64,7 +64,10 @@ export function entryRate(m: Pick<MeasuredFigure, 'outputTokensPerSecond' | 'per
 
 /**
  * The best published measurement (highest rate on the whole entry) of R1 for this entry and
- * checkpoint family, as a whole-entry rate; null when none matches.
+ * checkpoint family, as a whole-entry rate; null when none matches. Only figures of one deployment
+ * of the same GPU count (per deployment, or one request): the per-node and per-GPU figures come from
+ * many-node disaggregated or wide-EP systems, which an aggregated plan is not (the disaggregated
+ * rows compare with those).
  */
 export function measuredFor(f: FleetEntry, quantization: Quantization): MeasuredRate | null {
   const key = `${f.gpusPerNode}|${f.nodes}|${quantization}`
@@ -73,7 +76,7 @@ export function measuredFor(f: FleetEntry, quantization: Quantization): Measured
   if (byGpu.has(key)) return byGpu.get(key)!
   let best: MeasuredRate | null = null
   for (const m of MEASURED) {
-    if (m.quantization !== quantization || !describes(m, f)) continue
+    if (m.quantization !== quantization || m.per === 'gpu' || m.per === 'node' || !describes(m, f)) continue
     const rate = entryRate(m, f)
     if (best && best.outputTokensPerSecond >= rate) continue
     best = {engine: m.engine, outputTokensPerSecond: rate, per: m.per, published: m.outputTokensPerSecond, setup: m.setup, source: m.source, workload: m.workload}

@@ -77,5 +77,5 @@ export const ROOFLINE_DEFINITIONS: readonly string[] = [
   'Batch: the concurrency at the context, floor(maxConcurrency) requests (at least 1), each holding the full context. MoE: the routed experts read per step are those the batch picks, 1 − (1 − k/E)^tokens of them (uniform routing); attention, dense layers, shared experts, embeddings and head are read in full.',
   'Compute, communication, MoE dispatch and scheduling are ignored: measured systems sit well below the ceiling (for R1 at batch 1 about 6–10 % of it; see the measured figures and their sources).',
   'costPerMillionTokensAtCeiling = price per GPU-hour × GPUs the layout occupies × 10^6 / (ceiling × 3600): a FLOOR on the cost, since the ceiling is an upper bound on throughput.',
-  'costPerMillionTokensMeasured = price per GPU-hour × GPUs of the fleet entry × 10^6 / (measured output tokens/s × 3600), at the best published measurement for the same GPU, GPU count and checkpoint family (R1 only; null where none matches).',
+  'costPerMillionTokensMeasured = price per GPU-hour × GPUs of the fleet entry × 10^6 / (measured output tokens/s × 3600), at the best published measurement of one deployment with the same GPU, GPU count and checkpoint family (R1 only; null where none matches).',
 ]
