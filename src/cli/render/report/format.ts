@@ -42,9 +42,9 @@ export function checkpointLabel(r: Pick<ReportRow, 'model' | 'checkpoint' | 'qua
   return `${r.model} ${r.quantization.toUpperCase()} (${repo})`
 }
 
-/** "deepseek-r1 FP8": a pick's model and checkpoint family, or "—" when nothing fits. */
+/** "deepseek-r1 FP8": a pick's model and checkpoint family, or "— nothing fits" (the reason is beside it, where there is room). */
 export function pickLabel(p: ReportPick): string {
-  return p.fits && p.model !== null ? `${p.model} ${(p.quantization ?? '').toUpperCase()}` : '—'
+  return p.fits && p.model !== null ? `${p.model} ${(p.quantization ?? '').toUpperCase()}` : '— nothing fits'
 }
 
 /** The fit matrix as rows: one per fleet entry, one cell per model with the whole requests at each context ("64/16/2"; "—" where it does not fit). */
@@ -69,17 +69,6 @@ export function matrixRows(result: ReportResult): {models: string[]; rows: Array
 /** "8K/32K/128K": the contexts of the matrix cells, in order. */
 export function matrixContexts(result: ReportResult): string {
   return result.contexts.map((c) => fmtContext(c)).join('/')
-}
-
-/** "$1.23 (ceiling 13× the measured rate)" helpers: how far the ceiling sits above a measured figure. */
-export function ceilingOverMeasured(p: ReportPick): number | null {
-  if (!p.measured || p.decodeTokensPerSecondCeiling === null || p.measured.outputTokensPerSecond <= 0) return null
-  return p.decodeTokensPerSecondCeiling / p.measured.outputTokensPerSecond
-}
-
-export function fmtTimes(n: number | null): string {
-  if (n === null) return ''
-  return n >= 10 ? `${Math.round(n)}×` : `${n.toFixed(1)}×`
 }
 
 /** The rows of --all (empty in the default view). */
