@@ -91,6 +91,8 @@ export function parseOwnQuery(text: string): {gpus: RawGpu[]; driverVersion: str
 const NAME_CELL = /^(NVIDIA|GeForce|Tesla|Quadro|TITAN|GRID)\b/
 
 export function looksLikeCsvNoHeader(text: string): boolean {
+  // nvidia-smi never writes a NUL; device-tree files end in one (`cat model nv_tegra_release` joins them on one line).
+  if (text.includes('\0')) return false
   const rows = dataLines(text)
   return rows.length > 0 && rows.every((r) => r.length >= 2 && r.length === rows[0].length && r.some((c) => NAME_CELL.test(c)))
 }
