@@ -13,11 +13,14 @@ interface Line {
 
 function lines(text: string): Line[] {
   const out: Line[] = []
+  // One pass, no copy of the line but the key and value (a 60,000-GPU capture has 400,000 lines).
+  const INDENT = /^[\t ]*/
+  const COLON = /\s+:/
   for (const raw of text.split(/\r?\n/)) {
-    if (!raw.trim()) continue
-    const indent = raw.length - raw.replace(/^[\t ]+/, '').length
-    const m = /^\s*(.*?)\s+:\s?(.*)$/.exec(raw)
-    if (m) out.push({indent, key: m[1].trim(), value: m[2].trim()})
+    const indent = INDENT.exec(raw)![0].length
+    if (indent === raw.length || !raw.trim()) continue
+    const m = COLON.exec(raw)
+    if (m) out.push({indent, key: raw.slice(0, m.index).trim(), value: raw.slice(m.index + m[0].length).trim()})
     else out.push({indent, key: raw.trim(), value: null})
   }
 
