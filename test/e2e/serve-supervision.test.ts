@@ -100,6 +100,23 @@ describe('r1 serve owns its whole process tree', () => {
     expect(await waitUntil(() => !isAlive(rec.pid) && !isAlive(rec.workerPid) && !isAlive(rec.setsidPid!), 10_000)).toBe(true)
   })
 
+  it('a 10 MB engine line is shown once, cut to a few KB, its escape sequence escaped', async () => {
+    const {run} = await serve({FAKE_ENGINE_LONG_LINE: String(10 * 2 ** 20)})
+    await run.waitFor(/Ready: /)
+    run.child.kill('SIGINT')
+    const done = await run.done
+    expect(done.exitCode).toBe(130)
+    const all = `${done.stdout}\n${done.stderr}`
+    const shown = all.split('\n').filter((l) => l.includes('yyyyyyyy'))
+    expect(shown).toHaveLength(1)
+    expect(shown[0].length).toBeLessThan(4200)
+    expect(shown[0]).toContain('\\x1b]0;pwned\\x07yyy')
+    expect(shown[0]).toMatch(/… \(\d+ more characters\)$/)
+    expect(all).not.toContain('\u001b]0;pwned')
+    expect(all).toContain('INFO after the long line')
+    expect(all.length).toBeLessThan(200_000)
+  })
+
   it('after SIGKILL to r1, `r1 serve --stop` finds the orphaned engine in the state dir and stops its whole tree', async () => {
     const {env, port, recorded, run, stateDir} = await serve({FAKE_ENGINE_SETSID: '1'})
     await run.waitFor(/Ready: /)
