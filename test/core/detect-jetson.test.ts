@@ -3,22 +3,24 @@
  * and L4T releases use: developer kits and bare modules, with and without the word "Jetson", L4T code names,
  * dts names with carrier+module part numbers, with or without the trailing NUL the kernel puts there.
  *
- * Where each string comes from:
- * - [dt]  the device trees' `model = "..."` (Linux arch/arm64/boot/dts/nvidia/tegra*-p*.dts and NVIDIA's L4T dts):
- *         "NVIDIA Jetson AGX Orin Developer Kit" (tegra234-p3737-0000+p3701-0000), "NVIDIA Jetson TX1 Developer Kit"
- *         (tegra210-p2371-2180), "NVIDIA Jetson TX2 Developer Kit" and before it "NVIDIA Tegra186 P2771-0000
- *         Development Board" (tegra186-p2771-0000), "NVIDIA Jetson Nano Developer Kit" (tegra210-p3450-0000),
- *         "NVIDIA Jetson AGX Xavier Developer Kit" (tegra194-p2972-0000), "NVIDIA Jetson Xavier NX Developer Kit"
- *         (tegra194-p3509-0000+p3668-0000), "NVIDIA Jetson Orin NX Engineering Reference Developer Kit" and
- *         "NVIDIA Orin Nano Developer Kit" (tegra234-p3768-0000+p3767-000x, L4T R35), "NVIDIA Jetson AGX Orin"
- *         (the module's tegra234-p3701-0000.dtsi), "NVIDIA Jetson AGX Thor Developer Kit" (L4T R38).
- * - [l4t] L4T's older code-name models, as reported by users: "quill" (TX2, L4T R28), "Jetson-AGX" (AGX Xavier,
- *         L4T 32.2; Adafruit_Python_PlatformDetect#37), "jetson_tx1" (TX1, JetPack 3.2; jetson_stats#48),
- *         "lanai-3636" (TX2 NX).
- * - [gpio] NVIDIA jetson-gpio's compatible tables (gpio_pin_data.py): p3509-0000+p3767-0000 (Orin NX on the
- *         Xavier NX carrier), p3768-0000+p3767-0005-super, quill/storm/lightning for TX2, p3636-0001 TX2 NX.
- * - [eeprom] NVIDIA's "Jetson EEPROM layout" page (L4T 32.7.5): board ids 3668, 3448, 2888, 3310, 3489, 3636, 2180
- *         and their SKUs.
+ * Where each string comes from (read this session unless marked otherwise):
+ * - [dt]  device trees' `model = "..."` in Linux arch/arm64/boot/dts/nvidia: "NVIDIA Jetson TX1 Developer Kit"
+ *         (tegra210-p2371-2180.dts), "NVIDIA Jetson TX2 Developer Kit", which replaced "NVIDIA Tegra186 P2771-0000
+ *         Development Board" (tegra186-p2771-0000.dts), "NVIDIA Jetson Nano Developer Kit" (p3450-0000).
+ * - [brief] the strings the issue's brief lists from L4T: "NVIDIA Jetson AGX Orin Developer Kit" (also our fixture),
+ *         "NVIDIA Jetson AGX Orin", "NVIDIA Orin Nano Developer Kit", "NVIDIA Jetson Orin NX Engineering Reference
+ *         Developer Kit", "NVIDIA Jetson Xavier NX Developer Kit", "Jetson-AGX", "NVIDIA Jetson Nano Developer Kit",
+ *         "NVIDIA Jetson TX2", "NVIDIA Jetson AGX Thor Developer Kit", "quill", "lanai", "p3509-0000+p3767-0000".
+ * - [l4t] code-name models users reported: "Jetson-AGX" (L4T 32.2) and "jetson-xavier" (L4T 32.1) in
+ *         adafruit/Adafruit_Python_PlatformDetect#37; "jetson_tx1" (JetPack 3.2) in rbonghi/jetson_stats#48.
+ * - [gpio] NVIDIA jetson-gpio's compatible tables (gpio_pin_data.py): quill/storm/lightning for TX2,
+ *         p3509-0000+p3767-0000 (Orin NX on the Xavier NX carrier), p3768-0000+p3767-0005-super, p3737-0000+p3701-0005.
+ * - [eeprom] NVIDIA's "Jetson EEPROM layout" page (L4T 32.7.5) and jetson_stats' MODULE_NAME_TABLE: board ids 3668,
+ *         3448, 2888, 3310, 3489, 3636, 2180 and their SKUs.
+ * - [memory] from memory, not checked against a source this session: "Jetson AGX Orin Developer Kit" (L4T R35.1),
+ *         "NVIDIA Jetson Orin Nano Engineering Reference Developer Kit Super" (JetPack 6.1+), "lanai-3636",
+ *         "NVIDIA Jetson TX2 NX Developer Kit", "NVIDIA Jetson Nano 2GB Developer Kit", "NVIDIA IGX Orin Developer
+ *         Kit"; "NVIDIA Orin NX Developer Kit" is a constructed variant (no "Jetson", as the Orin Nano one).
  */
 import {describe, expect, it} from 'vitest'
 
@@ -28,35 +30,36 @@ import {gpuCatalog} from '../helpers/gpu-catalog.js'
 
 const catalog = gpuCatalog()
 
-// [model string, compute capability, profile id (null: no exact profile), name shown contains]
+// [model string, compute capability, profile id (null: no exact profile), name shown contains]; tags as above
 const BOARDS: Array<[string, string, string | null, string]> = [
   ['NVIDIA Jetson AGX Orin Developer Kit', '8.7', null, 'NVIDIA Jetson AGX Orin Developer Kit'], // [dt]
-  ['Jetson AGX Orin Developer Kit', '8.7', null, 'Jetson AGX Orin'], // [l4t] R35.1
-  ['NVIDIA Jetson AGX Orin', '8.7', null, 'NVIDIA Jetson AGX Orin'], // [dt] module dtsi
-  ['NVIDIA Orin Nano Developer Kit', '8.7', null, 'NVIDIA Orin Nano Developer Kit'], // [dt] R35, no "Jetson"
-  ['NVIDIA Jetson Orin Nano Developer Kit', '8.7', null, 'Orin Nano'], // [dt] R36
-  ['NVIDIA Jetson Orin Nano Engineering Reference Developer Kit Super', '8.7', 'jetson-orin-nano-super', 'Super'], // [dt] R36.4
-  ['NVIDIA Jetson Orin NX Engineering Reference Developer Kit', '8.7', 'jetson-orin-nx-16gb', 'Orin NX'], // [dt]
-  ['NVIDIA Orin NX Developer Kit', '8.7', 'jetson-orin-nx-16gb', 'Orin NX'], // [dt] without "Jetson"
-  ['p3509-0000+p3767-0000', '8.7', 'jetson-orin-nx-16gb', 'Jetson Orin NX 16GB'], // [gpio] dts name
+  ['Jetson AGX Orin Developer Kit', '8.7', null, 'Jetson AGX Orin'], // [memory] R35.1
+  ['NVIDIA Jetson AGX Orin', '8.7', null, 'NVIDIA Jetson AGX Orin'], // [brief] the module
+  ['NVIDIA Orin Nano Developer Kit', '8.7', null, 'NVIDIA Orin Nano Developer Kit'], // [brief] no "Jetson"
+  ['NVIDIA Jetson Orin Nano Developer Kit', '8.7', null, 'Orin Nano'], // [memory] R36
+  ['NVIDIA Jetson Orin Nano Engineering Reference Developer Kit Super', '8.7', 'jetson-orin-nano-super', 'Super'], // [memory] JetPack 6.1+
+  ['NVIDIA Jetson Orin NX Engineering Reference Developer Kit', '8.7', 'jetson-orin-nx-16gb', 'Orin NX'], // [brief]
+  ['NVIDIA Orin NX Developer Kit', '8.7', 'jetson-orin-nx-16gb', 'Orin NX'], // [memory] constructed
+  ['p3509-0000+p3767-0000', '8.7', 'jetson-orin-nx-16gb', 'Jetson Orin NX 16GB'], // [brief]/[gpio]
   ['p3768-0000+p3767-0005-super', '8.7', 'jetson-orin-nano-super', 'Jetson Orin Nano Super 8GB'], // [gpio]
-  ['p3737-0000+p3701-0005', '8.7', 'jetson-agx-orin-64gb', 'Jetson AGX Orin 64GB'], // [gpio]/fixture
-  ['NVIDIA IGX Orin Developer Kit', '8.7', null, 'IGX Orin'],
-  ['NVIDIA Jetson AGX Thor Developer Kit', '11.0', 'jetson-agx-thor', 'Thor'], // [dt] R38
-  ['NVIDIA Jetson AGX Xavier Developer Kit', '7.2', 'jetson-agx-xavier', 'AGX Xavier'], // [dt]
-  ['Jetson-AGX', '7.2', 'jetson-agx-xavier', 'Jetson AGX Xavier (Jetson-AGX)'], // [l4t] 32.2
+  ['p3737-0000+p3701-0005', '8.7', 'jetson-agx-orin-64gb', 'Jetson AGX Orin 64GB'], // fixture (compatible)
+  ['NVIDIA IGX Orin Developer Kit', '8.7', null, 'IGX Orin'], // [memory]
+  ['NVIDIA Jetson AGX Thor Developer Kit', '11.0', 'jetson-agx-thor', 'Thor'], // [brief]
+  ['NVIDIA Jetson AGX Xavier Developer Kit', '7.2', 'jetson-agx-xavier', 'AGX Xavier'], // [memory] tegra194-p2972-0000
+  ['Jetson-AGX', '7.2', 'jetson-agx-xavier', 'Jetson AGX Xavier (Jetson-AGX)'], // [brief]/[l4t] 32.2
   ['jetson-xavier', '7.2', 'jetson-agx-xavier', 'Xavier'], // [l4t] 32.1
-  ['NVIDIA Jetson Xavier NX Developer Kit', '7.2', null, 'Xavier NX'], // [dt] not the AGX profile
+  ['NVIDIA Jetson Xavier NX Developer Kit', '7.2', null, 'Xavier NX'], // [brief] not the AGX profile
   ['p3509-0000+p3668-0001', '7.2', null, 'Jetson Xavier NX'], // [eeprom]
-  ['NVIDIA Jetson TX2', '6.2', 'jetson-tx2', 'TX2'],
+  ['NVIDIA Jetson TX2', '6.2', 'jetson-tx2', 'TX2'], // [brief]
   ['NVIDIA Jetson TX2 Developer Kit', '6.2', 'jetson-tx2', 'TX2'], // [dt]
   ['NVIDIA Tegra186 P2771-0000 Development Board', '6.2', 'jetson-tx2', 'TX2'], // [dt] before 2019
-  ['quill', '6.2', 'jetson-tx2', 'Jetson TX2 (quill)'], // [l4t]/[gpio]
+  ['quill', '6.2', 'jetson-tx2', 'Jetson TX2 (quill)'], // [brief]/[gpio]
   ['storm', '6.2', 'jetson-tx2', 'Jetson TX2 (storm)'], // [gpio] TX2i
-  ['lanai-3636', '6.2', null, 'Jetson TX2 NX (lanai-3636)'], // [l4t]
-  ['NVIDIA Jetson TX2 NX Developer Kit', '6.2', null, 'TX2 NX'],
+  ['lanai', '6.2', null, 'Jetson TX2 NX (lanai)'], // [brief]
+  ['lanai-3636', '6.2', null, 'Jetson TX2 NX (lanai-3636)'], // [brief] "lanai"; the suffix [memory]
+  ['NVIDIA Jetson TX2 NX Developer Kit', '6.2', null, 'TX2 NX'], // [memory]
   ['NVIDIA Jetson Nano Developer Kit', '5.3', 'jetson-nano', 'Nano'], // [dt]
-  ['NVIDIA Jetson Nano 2GB Developer Kit', '5.3', null, 'Nano 2GB'],
+  ['NVIDIA Jetson Nano 2GB Developer Kit', '5.3', null, 'Nano 2GB'], // [memory]
   ['NVIDIA Jetson TX1 Developer Kit', '5.3', null, 'TX1'], // [dt]
   ['jetson_tx1', '5.3', null, 'Jetson TX1 (jetson_tx1)'], // [l4t] jetson_stats#48
 ]
