@@ -14,7 +14,7 @@ import type {ChildProcess} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import type {Readable} from 'node:stream'
 
-import {execa} from 'execa'
+import type {execa as Execa} from 'execa'
 
 import {descendants, OWNER_ENV, type ProcInfo, procInfo, processesWithMarker, signalAll} from './proc-tree.js'
 
@@ -113,12 +113,17 @@ function childEnv(env: Record<string, string | undefined> | undefined, owner: st
   return out
 }
 
+/** execa, loaded on the first child process (its import costs more than r1's whole start-up budget for `r1 plan`). */
+let loaded: Promise<typeof Execa> | null = null
+const loadExeca = (): Promise<typeof Execa> => (loaded ??= import('execa').then((m) => m.execa))
+
 /**
  * Start a child through execa and hand back the ChildProcess it is. The caller follows the child by its 'exit' and
  * 'error' events; `onSpawnFailure` covers the one case with neither (execa answers a spawn that throws at once
  * with a stand-in process and a settled promise). Nothing awaits execa's promise, and it is always caught.
  */
 function start(
+  execa: typeof Execa,
   command: string,
   args: readonly string[],
   options: {cwd?: string; env: NodeJS.ProcessEnv; stdin: 'ignore' | 'pipe'; detached: boolean},
@@ -155,13 +160,14 @@ function start(
 
 const isNotFound = (error: unknown) => ['ENOENT', 'EACCES'].includes((error as NodeJS.ErrnoException)?.code ?? '')
 
-function capture(command: string, args: readonly string[], opts: CaptureOptions): Promise<CaptureResult> {
+async function capture(command: string, args: readonly string[], opts: CaptureOptions): Promise<CaptureResult> {
+  const execa = await loadExeca()
   const owner = newOwner()
   const timeoutMs = opts.timeoutMs ?? DEFAULT_CAPTURE_TIMEOUT_MS
   const maxBytes = opts.maxBytes ?? MAX_CAPTURE_BYTES
   return new Promise((resolve) => {
     let failedToSpawn: {code?: string; message: string} | null = null
-    const child = start(command, args, {cwd: opts.cwd, detached: false, env: childEnv(opts.env, owner), stdin: opts.input === undefined ? 'ignore' : 'pipe'}, (error) => {
+    const child = start(execa, command, args, {cwd: opts.cwd, detached: false, env: childEnv(opts.env, owner), stdin: opts.input === undefined ? 'ignore' : 'pipe'}, (error) => {
       failedToSpawn = error
       notFound = isNotFound(error)
       exit ??= {code: null, signal: null}
@@ -286,11 +292,12 @@ function readLines(stream: Readable | null, onLine: (line: string) => void): voi
 const stripCr = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line)
 
 async function spawnTree(command: string, args: readonly string[], opts: SpawnOptions): Promise<SpawnedProcess> {
+  const execa = await loadExeca()
   const owner = newOwner()
   // Its own process group (detached), so that the terminal's Ctrl-C comes to r1 first: r1 decides how to stop it.
   let spawnFailed: (info: ExitInfo) => void = () => {}
   const failure = new Promise<ExitInfo>((resolve) => (spawnFailed = resolve))
-  const child = start(command, args, {cwd: opts.cwd, detached: true, env: childEnv(opts.env, owner), stdin: 'ignore'}, (error) =>
+  const child = start(execa, command, args, {cwd: opts.cwd, detached: true, env: childEnv(opts.env, owner), stdin: 'ignore'}, (error) =>
     spawnFailed({exitCode: null, notFound: isNotFound(error), signal: null}),
   )
   if (child.pid === undefined) {
