@@ -8,11 +8,12 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {beforeAll, describe, expect, it} from 'vitest'
+import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import type {PlanFile} from '../../src/core/planner/plan.schema.js'
 import {runCli} from '../helpers/cli.js'
 import {installFakeDocker} from '../helpers/fake-docker.js'
+import {killMarked, newMarker} from '../helpers/proc-cleanup.js'
 import {freePort, installFakeEngines, isAlive, makeHfHome, startCli} from '../helpers/serve-fakes.js'
 
 interface Recorded {
@@ -23,6 +24,12 @@ interface Recorded {
 
 let binDir: string
 let work: string
+
+// Every r1 these tests start, and everything it starts, carries this marker: a failed test leaves nothing running.
+const marker = newMarker()
+afterEach(async () => {
+  await killMarked(marker.id)
+})
 
 beforeAll(() => {
   binDir = installFakeEngines()
@@ -54,7 +61,7 @@ async function serve(env: Record<string, string>, extra: string[] = [], stateDir
   expect(planned.exitCode, planned.stderr).toBe(0)
   const plan = (JSON.parse(readFileSync(file, 'utf8')) as PlanFile).plan
   const record = join(work, `record-${port}.json`)
-  const fullEnv = {FAKE_ENGINE_RECORD: record, FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint), R1_STATE_DIR: stateDir, ...env}
+  const fullEnv = {...marker.env, FAKE_ENGINE_RECORD: record, FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint), R1_STATE_DIR: stateDir, ...env}
   const args = ['serve', '--plan', file, '--port', String(port), '--yes', '--stop-timeout', '2s', ...extra]
   const run = startCli(args, {binDir, env: fullEnv})
   const recorded = () => JSON.parse(readFileSync(record, 'utf8')) as Recorded
