@@ -5,12 +5,16 @@
  * environment (R1_OWNER, inherited by its own children), so the whole tree is found by /proc (parent pids, and
  * the marker for those that called setsid or lost their parent) and stopped, not only the process group.
  * A child's exit is noticed when the child exits, not when its pipes close: a descendant that keeps stdout
- * open does not make r1 wait. Built on node:child_process rather than execa, whose promise settles only once
- * the pipes close.
+ * open does not make r1 wait. Built on execa, used as the ChildProcess it is: execa's own promise settles only
+ * once the pipes close, which a setsid grandchild can put off for ever, so r1 never awaits it. It listens to
+ * the subprocess's 'exit' and 'error' events instead, destroys the pipes once it is done with them (which lets
+ * execa's promise settle), and always catches that promise.
  */
-import {type ChildProcess, spawn as spawnChild} from 'node:child_process'
+import type {ChildProcess} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import type {Readable} from 'node:stream'
+
+import type {execa as Execa} from 'execa'
 
 import {descendants, OWNER_ENV, type ProcInfo, procInfo, processesWithMarker, signalAll} from './proc-tree.js'
 
@@ -109,20 +113,66 @@ function childEnv(env: Record<string, string | undefined> | undefined, owner: st
   return out
 }
 
+/** execa, loaded on the first child process (its import costs more than r1's whole start-up budget for `r1 plan`). */
+let loaded: Promise<typeof Execa> | null = null
+const loadExeca = (): Promise<typeof Execa> => (loaded ??= import('execa').then((m) => m.execa))
+
+/**
+ * Start a child through execa and hand back the ChildProcess it is. The caller follows the child by its 'exit' and
+ * 'error' events; `onSpawnFailure` covers the one case with neither (execa answers a spawn that throws at once
+ * with a stand-in process and a settled promise). Nothing awaits execa's promise, and it is always caught.
+ */
+function start(
+  execa: typeof Execa,
+  command: string,
+  args: readonly string[],
+  options: {cwd?: string; env: NodeJS.ProcessEnv; stdin: 'ignore' | 'pipe'; detached: boolean},
+  onSpawnFailure: (error: {code?: string; message: string}) => void,
+): ChildProcess {
+  const subprocess = execa(command, [...args], {
+    buffer: false,
+    cleanup: false,
+    cwd: options.cwd,
+    detached: options.detached,
+    env: options.env,
+    extendEnv: false,
+    reject: false,
+    stderr: 'pipe',
+    stdin: options.stdin,
+    stdout: 'pipe',
+    stripFinalNewline: false,
+  })
+  let seen = false
+  subprocess.once('exit', () => (seen = true))
+  subprocess.once('error', () => (seen = true))
+  subprocess.then(
+    (result) => {
+      if (!seen && result.failed && result.exitCode === undefined && result.signal === undefined) {
+        onSpawnFailure({code: (result as {code?: string}).code, message: String(result.shortMessage ?? result.message ?? 'the command could not start')})
+      }
+    },
+    (error: unknown) => {
+      if (!seen) onSpawnFailure({code: (error as {code?: string})?.code, message: String((error as Error)?.message ?? error)})
+    },
+  )
+  return subprocess as unknown as ChildProcess
+}
+
 const isNotFound = (error: unknown) => ['ENOENT', 'EACCES'].includes((error as NodeJS.ErrnoException)?.code ?? '')
 
-function capture(command: string, args: readonly string[], opts: CaptureOptions): Promise<CaptureResult> {
+async function capture(command: string, args: readonly string[], opts: CaptureOptions): Promise<CaptureResult> {
+  const execa = await loadExeca()
   const owner = newOwner()
   const timeoutMs = opts.timeoutMs ?? DEFAULT_CAPTURE_TIMEOUT_MS
   const maxBytes = opts.maxBytes ?? MAX_CAPTURE_BYTES
   return new Promise((resolve) => {
-    let child: ChildProcess
-    try {
-      child = spawnChild(command, [...args], {cwd: opts.cwd, env: childEnv(opts.env, owner), stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']})
-    } catch (error) {
-      resolve({exitCode: null, notFound: isNotFound(error), stderr: String((error as Error).message), stdout: '', timedOut: false})
-      return
-    }
+    let failedToSpawn: {code?: string; message: string} | null = null
+    const child = start(execa, command, args, {cwd: opts.cwd, detached: false, env: childEnv(opts.env, owner), stdin: opts.input === undefined ? 'ignore' : 'pipe'}, (error) => {
+      failedToSpawn = error
+      notFound = isNotFound(error)
+      exit ??= {code: null, signal: null}
+      settle()
+    })
 
     const out = collector(child.stdout, maxBytes)
     const err = collector(child.stderr, maxBytes)
@@ -144,10 +194,11 @@ function capture(command: string, args: readonly string[], opts: CaptureOptions)
       signalAll(processesWithMarker(owner), 'SIGKILL')
       out.stop()
       err.stop()
+      const spawnFailure = failedToSpawn as {message: string} | null
       resolve({
         exitCode: timedOut ? null : (exit?.code ?? null),
         notFound,
-        stderr: err.text(),
+        stderr: spawnFailure && !err.text() ? spawnFailure.message : err.text(),
         stdout: out.text(),
         timedOut,
         ...(out.truncated || err.truncated ? {truncated: true} : {}),
@@ -241,19 +292,18 @@ function readLines(stream: Readable | null, onLine: (line: string) => void): voi
 const stripCr = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line)
 
 async function spawnTree(command: string, args: readonly string[], opts: SpawnOptions): Promise<SpawnedProcess> {
+  const execa = await loadExeca()
   const owner = newOwner()
   // Its own process group (detached), so that the terminal's Ctrl-C comes to r1 first: r1 decides how to stop it.
-  let child: ChildProcess
-  let spawnError: unknown = null
-  try {
-    child = spawnChild(command, [...args], {cwd: opts.cwd, detached: true, env: childEnv(opts.env, owner), stdio: ['ignore', 'pipe', 'pipe']})
-  } catch (error) {
-    spawnError = error
-    child = null as unknown as ChildProcess
-  }
-
-  if (!child) {
-    return {alive: () => [], closeOutput() {}, exited: Promise.resolve({exitCode: null, notFound: isNotFound(spawnError), signal: null}), killTree() {}, owner, pid: -1}
+  let spawnFailed: (info: ExitInfo) => void = () => {}
+  const failure = new Promise<ExitInfo>((resolve) => (spawnFailed = resolve))
+  const child = start(execa, command, args, {cwd: opts.cwd, detached: true, env: childEnv(opts.env, owner), stdin: 'ignore'}, (error) =>
+    spawnFailed({exitCode: null, notFound: isNotFound(error), signal: null}),
+  )
+  if (child.pid === undefined) {
+    // Not started (not found, or refused at once): its 'error' event or execa's answer says why.
+    const exited = Promise.race([failure, new Promise<ExitInfo>((resolve) => child.once('error', (error) => resolve({exitCode: null, notFound: isNotFound(error), signal: null})))])
+    return {alive: () => [], closeOutput() {}, exited, killTree() {}, owner, pid: -1}
   }
 
   for (const name of ['stdout', 'stderr'] as const) {

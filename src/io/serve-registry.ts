@@ -3,10 +3,13 @@
  * written when the engine starts, removed when r1 has stopped it. SIGKILL to r1 cannot be caught, so the file
  * stays, and the next `r1 serve` (or `r1 serve --stop`) finds the engine r1 left behind, by the marker its
  * whole tree carries in the environment (R1_OWNER), and stops it. Its waits keep r1 alive (they are its work).
+ * Under --docker the engine runs in a container that dockerd owns, outside that tree: the record names the
+ * container, and stopping an orphan removes it (`docker rm -f NAME` through the one wrapper, with a deadline).
  */
 import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import type {Runner} from './exec.js'
 import {processesWithMarker, procInfo, signalAll} from './proc-tree.js'
 import {wait as sleep} from './signals.js'
 import {stateDir} from './state-dir.js'
@@ -18,6 +21,8 @@ export interface EngineRecord {
   engine: string
   host: string
   port: number
+  /** The container's name under --docker (docker run --name); null or absent for an engine run directly. */
+  container?: string | null
   /** The r1 that supervises it, by pid and start time (pids are reused). */
   r1Pid: number
   r1StartTime: number | null
@@ -42,7 +47,10 @@ export interface ServeRegistry {
   stopSupervised(entry: RecordedEngine, waitMs: number): Promise<boolean>
 }
 
-export function createServeRegistry(env: Record<string, string | undefined>): ServeRegistry {
+/** How long `docker rm -f` may take before r1 gives up on it (dockerd stops the container with SIGKILL). */
+export const DOCKER_RM_TIMEOUT_MS = 30_000
+
+export function createServeRegistry(env: Record<string, string | undefined>, runner?: Pick<Runner, 'capture'>): ServeRegistry {
   const dir = join(stateDir(env), 'serve')
   const file = (owner: string) => join(dir, `${owner.replace(/[^\w.-]/g, '_')}.json`)
   const r1Alive = (e: EngineRecord) => {
@@ -57,6 +65,13 @@ export function createServeRegistry(env: Record<string, string | undefined>): Se
     }
 
     return processesWithMarker(owner).length === 0
+  }
+
+  /** `docker rm -f NAME`: true when the container is gone (removed now, or already). */
+  const removeContainer = async (name: string): Promise<boolean> => {
+    if (!runner) return false
+    const r = await runner.capture('docker', ['rm', '-f', name], {timeoutMs: DOCKER_RM_TIMEOUT_MS})
+    return r.exitCode === 0 || /no such container/i.test(r.stderr)
   }
 
   return {
@@ -80,7 +95,8 @@ export function createServeRegistry(env: Record<string, string | undefined>): Se
 
         const processes = processesWithMarker(e.owner).length
         const supervised = r1Alive(e)
-        if (processes === 0 && !supervised) {
+        // A container outlives the docker client: its record stays until `docker rm -f` has removed it.
+        if (processes === 0 && !supervised && !e.container) {
           rmSync(join(dir, name), {force: true})
           continue
         }
@@ -117,7 +133,9 @@ export function createServeRegistry(env: Record<string, string | undefined>): Se
         }
       }
 
-      const gone = processesWithMarker(entry.owner).length === 0
+      const treeStopped = processesWithMarker(entry.owner).length === 0
+      const containerGone = entry.container ? await removeContainer(entry.container) : true
+      const gone = treeStopped && containerGone
       if (gone) rmSync(file(entry.owner), {force: true})
       return gone
     },

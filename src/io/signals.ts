@@ -17,3 +17,12 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export const now = (): number => Date.now()
 /** A wait that keeps r1 alive until it ends (for a command whose only work is waiting, as `serve --stop`). */
 export const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Keeps r1 alive until the returned release is called: for a phase whose waits are unref'd `sleep`s (a fake clock
+ * in tests) but which must run to its end, as stopping the engine does once its pipes are closed.
+ */
+export function holdOpen(): () => void {
+  const timer = setInterval(() => {}, 2 ** 30)
+  return () => clearInterval(timer)
+}

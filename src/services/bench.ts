@@ -9,6 +9,7 @@ import {chatBody, DEFAULT_TEMPERATURE, DEFAULT_TOP_P, syntheticPrompt} from '../
 import {loadMetrics, type RequestTiming} from '../core/client/stats.js'
 import {parsePromptFile} from '../core/eval/dataset.js'
 import {isR1Error, R1Error} from '../core/errors.js'
+import {redactUrl} from '../core/text/sanitize.js'
 import type {PlanFile} from '../core/planner/plan.schema.js'
 import type {Catalog} from '../core/profiles/catalog.js'
 import {readTextFile} from '../io/client-files.js'
@@ -82,7 +83,7 @@ export async function bench(deps: BenchDeps, options: BenchOptions): Promise<Ben
     outputTokens: options.outputTokens,
     requests: options.requests,
     tokenCount: countedFromUsage ? 'usage' : 'chunks',
-    url: options.url,
+    url: redactUrl(options.url),
   }
 }
 

@@ -7,6 +7,7 @@ import type {ChatResult} from '../core/client/client.schema.js'
 import {createSseParser} from '../core/client/sse.js'
 import {createThinkSplitter, type Piece} from '../core/client/think.js'
 import {isR1Error, R1Error} from '../core/errors.js'
+import {hasControls, quoteForeign, redactUrl} from '../core/text/sanitize.js'
 import {createHttpClient, monotonicNow, type HttpClient} from '../io/http.js'
 import {wait} from '../io/signals.js'
 
@@ -63,8 +64,14 @@ export async function resolveModel(deps: ClientDeps, server: Server, model: stri
   if (model) return model
   const json = (await deps.http.getJson(apiUrl(server.url, '/v1/models'), {apiKey: server.apiKey, timeoutMs: 30_000})) as {data?: Array<{id?: unknown}>}
   const id = Array.isArray(json?.data) ? json.data.find((m) => typeof m?.id === 'string')?.id : undefined
+  if (typeof id === 'string' && hasControls(id)) {
+    throw new R1Error('R1_BAD_STREAM', `${redactUrl(apiUrl(server.url, '/v1/models'))} lists a model id with control characters: ${quoteForeign(id, 80)}`, {
+      suggestions: ['Pass --model NAME (the --served-model-name of the server).'],
+    })
+  }
+
   if (typeof id !== 'string') {
-    throw new R1Error('R1_BAD_STREAM', `${apiUrl(server.url, '/v1/models')} lists no model`, {
+    throw new R1Error('R1_BAD_STREAM', `${redactUrl(apiUrl(server.url, '/v1/models'))} lists no model`, {
       suggestions: ['Pass --model NAME (the --served-model-name of the server).'],
     })
   }
@@ -144,6 +151,12 @@ export async function streamChat(
 
   const final = split.finish()
   for (const p of final.pieces) options.onPiece?.(p)
+  if (final.answer.trim() === '' && final.reasoning.trim() === '') {
+    throw new R1Error('R1_BAD_STREAM', `the server's answer was empty: no content and no reasoning (finish_reason: ${finishReason === null ? 'none' : quoteForeign(finishReason, 40)})`, {
+      suggestions: ['See the server’s log; check --max-tokens and that the model behind --url is a chat model.'],
+    })
+  }
+
   return {answer: final.answer, chunks, e2eMs, finishReason, itlMs, reasoning: final.reasoning, ttftMs: ttftMs < 0 ? e2eMs : ttftMs, usage}
 }
 
@@ -173,7 +186,7 @@ export async function chat(deps: ClientDeps, options: ChatOptions): Promise<Chat
     usage: r.usage,
     finishReason: r.finishReason,
     model,
-    url: options.url,
+    url: redactUrl(options.url),
     temperature: options.temperature,
     topP: DEFAULT_TOP_P,
     ttftMs: r.ttftMs,

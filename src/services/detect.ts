@@ -6,7 +6,7 @@ import {applyMigDevices, detectFromCapture} from '../core/detect/capture.js'
 import {classifyGpus} from '../core/detect/classify.js'
 import {parseQueryRows, QUERY_FIELDS} from '../core/detect/csv.js'
 import type {DetectResult, HostFacts} from '../core/detect/detect.schema.js'
-import {identifyJetson, jetsonGpu} from '../core/detect/jetson.js'
+import {identifyJetson, isJetsonModel, jetsonGpu} from '../core/detect/jetson.js'
 import {parseList} from '../core/detect/list.js'
 import type {ParsedCapture} from '../core/detect/raw.js'
 import {recognizeSmiFailure, smiFailureError} from '../core/detect/smi-errors.js'
@@ -202,6 +202,7 @@ async function detectLive(deps: DetectDeps, includeHost: boolean): Promise<Detec
 }
 
 function isJetson(texts: JetsonTextsIn): boolean {
+  if (texts.model && isJetsonModel(texts.model)) return true
   return [texts.model, texts.compatible, texts.tegraRelease].some((t) => t && /jetson|tegra|nvidia,|R\d+ \(release\)/i.test(t))
 }
 

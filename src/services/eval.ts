@@ -11,6 +11,7 @@ import {passAtOne} from '../core/client/stats.js'
 import {parseDataset} from '../core/eval/dataset.js'
 import {BUILTIN_PROBLEMS, type Problem} from '../core/eval/problems.js'
 import {isR1Error, R1Error} from '../core/errors.js'
+import {redactUrl} from '../core/text/sanitize.js'
 import {createLineWriter, fileExists, readTextFile, type LineWriter} from '../io/client-files.js'
 import {clientDeps, resolveModel, streamChat, type ClientDeps, type Server} from './chat.js'
 
@@ -140,6 +141,6 @@ function summarize(
     standardError: overall.standardError,
     temperature: options.temperature,
     topP: DEFAULT_TOP_P,
-    url: options.url,
+    url: redactUrl(options.url),
   }
 }

@@ -111,9 +111,9 @@ export interface ServeFlags extends Record<string, unknown> {
 }
 
 /** `r1 serve --stop`: the records in the state dir, with the real registry. */
-export function stopFromFlags(ctx: Pick<PlanContext, 'env'>, flags: Pick<ServeFlags, 'stop-timeout'>, events: Pick<ServeEvents, 'warn'>): Promise<StopResult> {
+export function stopFromFlags(ctx: Pick<PlanContext, 'env' | 'runner'>, flags: Pick<ServeFlags, 'stop-timeout'>, events: Pick<ServeEvents, 'warn'>): Promise<StopResult> {
   const stopTimeoutS = parseDuration(flags['stop-timeout'], '--stop-timeout')
-  return stopServed({registry: createServeRegistry(ctx.env)}, stopTimeoutS, events)
+  return stopServed({registry: createServeRegistry(ctx.env, ctx.runner)}, stopTimeoutS, events)
 }
 
 /** The command's one call: flags → plan (file or planner) → serve, with the real dependencies. */

@@ -189,4 +189,37 @@ describe('--profiles', () => {
     expect(r.exitCode).toBe(2)
     expect(r.stderr).toContain('architecture.numLayers: must be a whole number from 1 to 1024')
   })
+
+  it('control characters in a profile\'s text are refused at load, naming the field (the terminal never sees them)', async () => {
+    const dir = fresh()
+    mkdirSync(join(dir, 'gpus'))
+    const h100 = JSON.parse(readFileSync(join(FIXTURES, '..', '..', 'profiles', 'gpus', 'h100-sxm.json'), 'utf8'))
+    h100.id = 'evil'
+    h100.aliases = []
+    h100.displayName = 'H100 \u001b]0;pwned\u0007\u001b[2J'
+    writeFileSync(join(dir, 'gpus', 'evil.json'), JSON.stringify(h100))
+    const r = await runCli(['profiles', 'list', 'gpus', '--profiles', dir])
+    expect(r.exitCode).toBe(2)
+    expect(r.stderr).toContain('displayName: contains control characters')
+    expect(r.stderr).toContain('Code: R1_BAD_PROFILE')
+    expect(r.stderr).not.toContain('\u001b')
+    expect(r.stdout).not.toContain('\u001b')
+  })
+
+  it('a profile may keep newlines in its text (as YAML block scalars give) but not a C1 CSI inside a list', async () => {
+    const dir = fresh()
+    mkdirSync(join(dir, 'gpus'))
+    const h100 = JSON.parse(readFileSync(join(FIXTURES, '..', '..', 'profiles', 'gpus', 'h100-sxm.json'), 'utf8'))
+    h100.id = 'multi'
+    h100.aliases = []
+    h100.source = 'line one\nline two\n'
+    writeFileSync(join(dir, 'gpus', 'multi.json'), JSON.stringify(h100))
+    const ok = await runCli(['profiles', 'list', 'gpus', '--profiles', dir])
+    expect(ok.exitCode, ok.stderr).toBe(0)
+    h100.smiNames = ['NVIDIA H100 80GB HBM3', 'x\u009b2J']
+    writeFileSync(join(dir, 'gpus', 'multi.json'), JSON.stringify(h100))
+    const bad = await runCli(['profiles', 'list', 'gpus', '--profiles', dir])
+    expect(bad.exitCode).toBe(2)
+    expect(bad.stderr).toContain('smiNames.1: contains control characters')
+  })
 })

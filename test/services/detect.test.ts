@@ -174,6 +174,19 @@ describe('detect (live)', () => {
   })
 })
 
+describe('detect (live, Jetson device-tree models without the word Jetson)', () => {
+  it.each([
+    ['NVIDIA Orin Nano Developer Kit\0', '8.7'],
+    ['quill\0', '6.2'],
+    ['Jetson-AGX\0', '7.2'],
+  ])('%j alone (no nv_tegra_release, no nvidia-smi) is recognised', async (model, cc) => {
+    const runner = fakeRunner([[QUERY, {exitCode: null, notFound: true, stderr: '', stdout: '', timedOut: false}]])
+    const {result: r} = await detect(deps(runner, {readJetson: async () => ({model, tegraRelease: null})}), {includeHost: false})
+    expect(r.source).toBe('jetson')
+    expect(r.gpus[0]).toMatchObject({computeCapability: cc, unifiedMemory: true})
+  })
+})
+
 describe('detect (live, Jetson whose nvidia-smi fails)', () => {
   it('falls back to the device tree, quoting nvidia-smi in a warning', async () => {
     const runner = fakeRunner([[QUERY, {exitCode: 255, notFound: false, stderr: '', stdout: 'Unable to determine the device handle for GPU0000:00:00.0: Unknown Error\n', timedOut: false}]])

@@ -1,7 +1,8 @@
-/** `r1 chat` for people: the reasoning dimmed (or under a label when there is no colour), then the answer. */
+/** `r1 chat` for people: the reasoning dimmed (or under a label when there is no colour), then the answer; control characters escaped. */
 import type {ChalkInstance} from 'chalk'
 
 import type {ChatResult} from '../../core/client/client.schema.js'
+import {escapeControls, escapeTerminal} from '../../core/text/sanitize.js'
 
 export interface ChatStreamRenderer {
   piece(piece: {kind: 'reasoning' | 'answer'; text: string}): void
@@ -26,7 +27,8 @@ export function chatStreamRenderer(write: (s: string) => void, c: ChalkInstance,
     },
     piece(p) {
       if (p.kind === 'reasoning' && !options.showReasoning) return
-      let text = p.text
+      // The model's text is foreign: it must not retitle, clear or recolour the terminal.
+      let text = escapeTerminal(p.text)
       if (current !== p.kind) {
         if (p.kind === 'answer') {
           text = text.replace(/^\s+/, '')
@@ -46,5 +48,5 @@ export function chatStreamRenderer(write: (s: string) => void, c: ChalkInstance,
 export function chatSummary(result: ChatResult): string {
   const u = result.usage
   const tokens = u ? `, ${u.promptTokens} prompt + ${u.completionTokens} completion tokens` : ''
-  return `${result.model}: first token ${(result.ttftMs / 1000).toFixed(2)} s, total ${(result.e2eMs / 1000).toFixed(2)} s${tokens}${result.finishReason && result.finishReason !== 'stop' ? ` (finish: ${result.finishReason})` : ''}`
+  return `${escapeControls(result.model)}: first token ${(result.ttftMs / 1000).toFixed(2)} s, total ${(result.e2eMs / 1000).toFixed(2)} s${tokens}${result.finishReason && result.finishReason !== 'stop' ? ` (finish: ${result.finishReason})` : ''}`
 }

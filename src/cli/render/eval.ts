@@ -2,6 +2,7 @@
 import type {ChalkInstance} from 'chalk'
 
 import type {EvalResult} from '../../core/client/client.schema.js'
+import {escapeControls} from '../../core/text/sanitize.js'
 import {table} from '../style.js'
 
 export function renderEval(r: EvalResult, c: ChalkInstance, tty: boolean): string {
@@ -11,6 +12,6 @@ export function renderEval(r: EvalResult, c: ChalkInstance, tty: boolean): strin
     `${r.correct}/${r.samples} samples correct, ${r.samplesPerProblem} per problem at temperature ${r.temperature}, top-p ${r.topP}; ${r.model} at ${r.url}; ${r.durationS.toFixed(1)} s`,
   ]
   if (r.failedRequests > 0) head.push(c.yellow(`${r.failedRequests} requests failed (counted wrong)`))
-  const rows = r.perProblem.map((p) => [p.id, p.answer, `${p.correct}/${p.samples}`, p.extracted.map((e) => e ?? '—').join(' ')])
+  const rows = r.perProblem.map((p) => [p.id, p.answer, `${p.correct}/${p.samples}`, p.extracted.map((e) => (e === null ? '—' : escapeControls(e))).join(' ')])
   return `${head.join('\n')}\n\n${table(rows, {header: ['PROBLEM', 'EXPECTED', 'CORRECT', 'ANSWERS'], tty})}`
 }

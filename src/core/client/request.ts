@@ -4,6 +4,7 @@
  * and for math "Please reason step by step, and put your final answer within \boxed{}."
  */
 import {R1Error} from '../errors.js'
+import {quoteForeign} from '../text/sanitize.js'
 
 export const DEFAULT_TEMPERATURE = 0.6
 export const DEFAULT_TOP_P = 0.95
@@ -103,7 +104,7 @@ export function parseChunk(data: string): ChunkDelta {
   try {
     json = JSON.parse(data)
   } catch {
-    throw new R1Error('R1_BAD_STREAM', `the server sent a malformed stream event: ${data.slice(0, 120)}`, {
+    throw new R1Error('R1_BAD_STREAM', `the server sent a malformed stream event: ${quoteForeign(data, 120)}`, {
       suggestions: ['Check that --url points at an OpenAI-compatible server (vLLM or SGLang started by r1 serve).'],
     })
   }
@@ -111,7 +112,7 @@ export function parseChunk(data: string): ChunkDelta {
   if (typeof json !== 'object' || json === null) throw badShape(data)
   const obj = json as {choices?: unknown; usage?: unknown; error?: {message?: string}}
   if (obj.error) {
-    throw new R1Error('R1_SERVER_ERROR', `the server reported an error mid-stream: ${obj.error.message ?? JSON.stringify(obj.error)}`)
+    throw new R1Error('R1_SERVER_ERROR', `the server reported an error mid-stream: ${quoteForeign(String(obj.error.message ?? JSON.stringify(obj.error)), 300)}`)
   }
 
   if (obj.choices !== undefined && !Array.isArray(obj.choices)) throw badShape(data)
@@ -120,8 +121,8 @@ export function parseChunk(data: string): ChunkDelta {
   const str = (v: unknown) => (typeof v === 'string' ? v : null)
   const u = obj.usage as {prompt_tokens?: unknown; completion_tokens?: unknown} | null | undefined
   const usage =
-    u && typeof u.completion_tokens === 'number'
-      ? {completionTokens: u.completion_tokens, promptTokens: typeof u.prompt_tokens === 'number' ? u.prompt_tokens : 0}
+    u && u.completion_tokens !== undefined && u.completion_tokens !== null
+      ? {completionTokens: usageCount(u.completion_tokens, 'completion_tokens'), promptTokens: u.prompt_tokens === undefined || u.prompt_tokens === null ? 0 : usageCount(u.prompt_tokens, 'prompt_tokens')}
       : null
   return {
     content: str(delta.content),
@@ -132,8 +133,24 @@ export function parseChunk(data: string): ChunkDelta {
   }
 }
 
+/** The most tokens a usage count may claim: far above any context window, far below what would print as nonsense. */
+export const MAX_USAGE_TOKENS = 1_000_000_000
+
+/**
+ * A token count from the server's `usage`. A negative, fractional, non-finite or absurd count is refused
+ * (R1_BAD_STREAM, exit 6) rather than reported: a server that miscounts tokens would make every figure r1
+ * derives from them (throughput, TPOT, the summary line) wrong, and "not reported" would hide the fault.
+ */
+function usageCount(value: unknown, field: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_USAGE_TOKENS) return value
+  const shown = typeof value === 'number' ? String(value) : quoteForeign(JSON.stringify(value) ?? String(value), 60)
+  throw new R1Error('R1_BAD_STREAM', `the server reported usage.${field} = ${shown}: a token count must be a whole number from 0 to ${MAX_USAGE_TOKENS.toLocaleString('en-US')}`, {
+    suggestions: ['The server miscounts tokens: check its version and log, or use vLLM or SGLang as started by r1 serve.'],
+  })
+}
+
 function badShape(data: string): R1Error {
-  return new R1Error('R1_BAD_STREAM', `the server sent a stream event that is not a chat completion chunk: ${data.slice(0, 120)}`, {
+  return new R1Error('R1_BAD_STREAM', `the server sent a stream event that is not a chat completion chunk: ${quoteForeign(data, 120)}`, {
     suggestions: ['Check that --url points at an OpenAI-compatible server (vLLM or SGLang started by r1 serve).'],
   })
 }

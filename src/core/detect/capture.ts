@@ -3,7 +3,7 @@ import {R1Error} from '../errors.js'
 import {escapeControls} from '../text/sanitize.js'
 import type {GpuProfile} from '../profiles/gpu.schema.js'
 import {classifyGpus} from './classify.js'
-import {looksLikeCsvNoHeader, looksLikeCsvWithHeader, parseCsvNoHeader, parseCsvWithHeader, parseOwnQuery} from './csv.js'
+import {forgetRows, looksLikeCsvNoHeader, looksLikeCsvWithHeader, parseCsvNoHeader, parseCsvWithHeader, parseOwnQuery} from './csv.js'
 import type {DetectResult} from './detect.schema.js'
 import {identifyJetson, jetsonGpu, jetsonTextsFromCapture, looksLikeJetson} from './jetson.js'
 import {looksLikeList, parseList} from './list.js'
@@ -56,6 +56,14 @@ function archHint(name: string | null): string | null {
 }
 
 export function parseCaptureText(text: string, catalog: readonly GpuProfile[]): ParsedCapture {
+  try {
+    return parseCaptureOnce(text, catalog)
+  } finally {
+    forgetRows()
+  }
+}
+
+function parseCaptureOnce(text: string, catalog: readonly GpuProfile[]): ParsedCapture {
   const base = {cudaVersion: null, driverVersion: null, interconnect: null, warnings: [] as string[]}
   const failure = recognizeSmiFailure(text)
   if (failure && !looksLikeList(text) && !looksLikeTable(text)) throw smiFailureError(failure, 'the capture is an nvidia-smi failure')

@@ -22,16 +22,30 @@ function headerField(cell: string): string | null {
 }
 
 export function looksLikeCsvWithHeader(text: string): boolean {
-  const first = text.split(/\r?\n/).find((l) => l.trim()) ?? ''
-  const fields = splitRow(first).map((c) => headerField(c))
+  const fields = (dataLines(text)[0] ?? ['']).map((c) => headerField(c))
   return fields.length > 0 && fields.every((f) => f !== null) && fields.some((f) => KNOWN_FIELDS.has(f as string))
 }
 
+/** The last text split, and its rows: several recognisers and one parser look at the same capture in turn. */
+let lastText: string | null = null
+let lastRows: string[][] = []
+
+/** Drop the remembered rows (parseCaptureText calls this when it is done with a capture). */
+export function forgetRows(): void {
+  lastText = null
+  lastRows = []
+}
+
+/** Non-empty lines split into cells; computed once per capture (each caller only reads the rows). */
 function dataLines(text: string): string[][] {
-  return text
-    .split(/\r?\n/)
-    .filter((l) => l.trim())
-    .map((l) => splitRow(l))
+  if (text !== lastText) {
+    const rows: string[][] = []
+    for (const line of text.split(/\r?\n/)) if (line.trim()) rows.push(splitRow(line))
+    lastText = text
+    lastRows = rows
+  }
+
+  return lastRows
 }
 
 function nullable(v: string | undefined): string | null {
@@ -39,7 +53,23 @@ function nullable(v: string | undefined): string | null {
   return v
 }
 
-function fromRecord(rec: Map<string, string>, row: number): RawGpu {
+/** One row's cells by field name (a Map per row cost more than the parse itself on 60,000 rows). */
+interface Rec {
+  get(field: string): string | undefined
+}
+
+function recordOf(fields: readonly string[]): (cells: string[]) => Rec {
+  const at = new Map<string, number>()
+  for (const [j, f] of fields.entries()) if (!at.has(f)) at.set(f, j)
+  return (cells) => ({
+    get(field) {
+      const j = at.get(field)
+      return j === undefined ? undefined : (cells[j] ?? '')
+    },
+  })
+}
+
+function fromRecord(rec: Rec, row: number): RawGpu {
   const g = emptyGpu(row)
   const index = rec.get('index')
   if (index !== undefined && /^\d+$/.test(index)) g.index = Number(index)
@@ -60,9 +90,10 @@ function fromRecord(rec: Map<string, string>, row: number): RawGpu {
 export function parseCsvWithHeader(text: string): {gpus: RawGpu[]; driverVersion: string | null} {
   const [header, ...rows] = dataLines(text)
   const fields = header.map((c) => headerField(c) as string)
+  const record = recordOf(fields)
   let driver: string | null = null
   const gpus = rows.map((cells, i) => {
-    const rec = new Map(fields.map((f, j) => [f, cells[j] ?? '']))
+    const rec = record(cells)
     driver ??= cleanVersion(rec.get('kmd_version') ?? rec.get('driver_version'))
     return fromRecord(rec, i)
   })
@@ -73,9 +104,10 @@ export function parseCsvWithHeader(text: string): {gpus: RawGpu[]; driverVersion
 export function parseQueryRows(text: string, fields: readonly string[]): {gpus: RawGpu[]; driverVersion: string | null} | null {
   const rows = dataLines(text)
   if (!rows.every((r) => r.length === fields.length && (fields[0] !== 'index' || /^\d+$/.test(r[0])))) return null
+  const record = recordOf(fields)
   let driver: string | null = null
   const gpus = rows.map((cells, i) => {
-    const rec = new Map<string, string>(fields.map((f, j) => [f, cells[j]]))
+    const rec = record(cells)
     driver ??= cleanVersion(rec.get('driver_version'))
     return fromRecord(rec, i)
   })
@@ -91,6 +123,8 @@ export function parseOwnQuery(text: string): {gpus: RawGpu[]; driverVersion: str
 const NAME_CELL = /^(NVIDIA|GeForce|Tesla|Quadro|TITAN|GRID)\b/
 
 export function looksLikeCsvNoHeader(text: string): boolean {
+  // nvidia-smi never writes a NUL; device-tree files end in one (`cat model nv_tegra_release` joins them on one line).
+  if (text.includes('\0')) return false
   const rows = dataLines(text)
   return rows.length > 0 && rows.every((r) => r.length >= 2 && r.length === rows[0].length && r.some((c) => NAME_CELL.test(c)))
 }
@@ -102,6 +136,12 @@ export function looksLikeCsvNoHeader(text: string): boolean {
  */
 export function parseCsvNoHeader(text: string, catalog: readonly GpuProfile[]): {gpus: RawGpu[]; warnings: string[]} {
   const warnings: string[] = []
+  const profiles = new Map<string, GpuProfile | undefined>()
+  const profileOf = (name: string) => {
+    if (!profiles.has(name)) profiles.set(name, findGpu(catalog, name) ?? undefined)
+    return profiles.get(name)
+  }
+
   const gpus = dataLines(text).map((cells, i) => {
     const g = emptyGpu(i)
     g.name = cells.find((c) => NAME_CELL.test(c)) ?? null
@@ -109,7 +149,7 @@ export function parseCsvNoHeader(text: string, catalog: readonly GpuProfile[]): 
     const withUnit = cells.filter((c) => /^\d+ MiB$/.test(c))
     if (withUnit.length > 0) g.memoryTotalMiB = parseMiB(withUnit[0])
     else if (g.name) {
-      const profile = findGpu(catalog, g.name)
+      const profile = profileOf(g.name)
       const close = cells.filter((c) => /^\d+$/.test(c) && memoryClose(profile?.memoryMiB ?? null, Number(c)))
       if (close.length === 1) g.memoryTotalMiB = Number(close[0])
     }

@@ -5,7 +5,7 @@ const GPU_LINE = /^GPU (\d+): (.+?) \(UUID: ([^)]+)\)\s*$/
 const MIG_LINE = /^\s+MIG (\S+)\s+Device\s+(\d+): \(UUID: [^)]+\)\s*$/
 
 export function looksLikeList(text: string): boolean {
-  return text.split(/\r?\n/).some((l) => GPU_LINE.test(l))
+  return /^GPU \d+: .+? \(UUID: [^)]+\)[^\S\n]*\r?$/m.test(text)
 }
 
 export function parseList(text: string): {gpus: RawGpu[]; extra: string[]} {

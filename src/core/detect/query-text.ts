@@ -11,45 +11,48 @@ interface Line {
   value: string | null
 }
 
-function lines(text: string): Line[] {
-  const out: Line[] = []
-  for (const raw of text.split(/\r?\n/)) {
-    if (!raw.trim()) continue
-    const indent = raw.length - raw.replace(/^[\t ]+/, '').length
-    const m = /^\s*(.*?)\s+:\s?(.*)$/.exec(raw)
-    if (m) out.push({indent, key: m[1].trim(), value: m[2].trim()})
-    else out.push({indent, key: raw.trim(), value: null})
+/**
+ * Each non-blank line as it comes (indent, key, value), in one pass and without an array of all the lines: a
+ * 60,000-GPU capture has 400,000 lines, and holding them all cost more in garbage collection than parsing them.
+ */
+function eachLine(text: string, visit: (line: Line) => void): void {
+  const LINE = /[^\r\n]+/g
+  const INDENT = /^[\t ]*/
+  const COLON = /\s+:/
+  for (let m = LINE.exec(text); m !== null; m = LINE.exec(text)) {
+    const raw = m[0]
+    const indent = INDENT.exec(raw)![0].length
+    if (indent === raw.length || !raw.trim()) continue
+    const c = COLON.exec(raw)
+    if (c) visit({indent, key: raw.slice(0, c.index).trim(), value: raw.slice(c.index + c[0].length).trim()})
+    else visit({indent, key: raw.trim(), value: null})
   }
-
-  return out
 }
 
 export function parseQueryText(text: string): {driverVersion: string | null; cudaVersion: string | null; gpus: RawGpu[]; attached: number | null} {
-  const all = lines(text)
-  const top = (key: string) => all.find((l) => l.indent === 0 && l.key === key)?.value ?? null
-  const driverVersion = cleanVersion(top('KMD Version') ?? top('Driver Version'))
-  const cudaVersion = cleanVersion(top('CUDA UMD Version') ?? top('CUDA Version'))
-  const attachedText = top('Attached GPUs')
+  // The first value of each top-level key (driver and CUDA versions, attached GPUs).
+  const topLevel = new Map<string, string | null>()
   const gpus: RawGpu[] = []
   let g: RawGpu | null = null
   let gpuIndent = 0
   // The section path under the GPU, e.g. ["MIG Mode"] or ["FB Memory Usage"]; MIG devices have their own.
   const path: Array<{indent: number; key: string}> = []
-  for (const l of all) {
+  eachLine(text, (l) => {
+    if (l.indent === 0 && !topLevel.has(l.key)) topLevel.set(l.key, l.value)
     const start = /^GPU ([0-9A-Fa-f]{4,8}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\.[0-9A-Fa-f])$/.exec(l.key)
     if (start && l.value === null) {
       g = {...emptyGpu(gpus.length), busId: start[1]}
       gpus.push(g)
       gpuIndent = l.indent
       path.length = 0
-      continue
+      return
     }
 
-    if (!g || l.indent <= gpuIndent) continue
+    if (!g || l.indent <= gpuIndent) return
     while (path.length > 0 && path.at(-1)!.indent >= l.indent) path.pop()
     if (l.value === null) {
       path.push({indent: l.indent, key: l.key})
-      continue
+      return
     }
 
     const where = path.map((p) => p.key).join('/')
@@ -65,7 +68,11 @@ export function parseQueryText(text: string): {driverVersion: string | null; cud
         g.memoryNotSupported = g.memoryTotalMiB === null && isNotSupported(l.value)
       } else if (l.key === 'Used') g.memoryUsedMiB = parseMiB(l.value)
     }
-  }
+  })
 
+  const top = (key: string) => topLevel.get(key) ?? null
+  const driverVersion = cleanVersion(top('KMD Version') ?? top('Driver Version'))
+  const cudaVersion = cleanVersion(top('CUDA UMD Version') ?? top('CUDA Version'))
+  const attachedText = top('Attached GPUs')
   return {attached: attachedText && /^\d+$/.test(attachedText) ? Number(attachedText) : null, cudaVersion, driverVersion, gpus}
 }

@@ -17,6 +17,32 @@ export function escapeControls(text: string): string {
   })
 }
 
+/** Everything CONTROL matches but newline and tab: what multi-line text (model output) may keep. */
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g
+
+/**
+ * Multi-line foreign text (a model's answer) for the terminal: newlines and tabs kept, every other control
+ * escaped as \xNN (ESC, CSI, BEL, C1, \r, bidi overrides). Escaping works character by character, so a
+ * sequence split across stream chunks is made as harmless as a whole one.
+ */
+export function escapeTerminal(text: string): string {
+  return text.replace(/\r\n/g, '\n').replace(CONTROL_BUT_LINES, (c) => {
+    if (c === '\r') return '\\r'
+    const code = c.charCodeAt(0)
+    return code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`
+  })
+}
+
+/** True when `text` holds a control character that escapeControls would escape. */
+export function hasControls(text: string): boolean {
+  return new RegExp(CONTROL.source).test(text)
+}
+
+/** True when `text` holds a control character other than newline and tab (what escapeTerminal escapes). */
+export function hasTerminalControls(text: string): boolean {
+  return new RegExp(CONTROL_BUT_LINES.source).test(text.replace(/\r\n/g, '\n'))
+}
+
 /** The longest foreign text a message quotes. */
 export const QUOTE_LIMIT = 200
 

@@ -54,7 +54,7 @@ export function createServeDeps(base: Pick<ServeDeps, 'runner' | 'env' | 'loadCa
     isPortFree,
     now,
     onStopSignal,
-    registry: createServeRegistry(base.env),
+    registry: createServeRegistry(base.env, base.runner),
     sleep,
   }
 }

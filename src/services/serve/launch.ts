@@ -61,7 +61,13 @@ export async function launch(deps: ServeDeps, options: ServeOptions, events: Ser
   }
   const log = engineLog(plan, ctx, out, events)
   const proc = await deps.runner.spawn(argv[0], argv.slice(1), {env: launchEnv, logArgs: node.argv.slice(1), onLine: log.onLine})
-  if (proc.pid > 0) deps.registry?.record({engine: plan.engine, host: options.host, owner: proc.owner, pid: proc.pid, port: options.port})
+  if (proc.pid > 0) {
+    // The name the `docker run` argv gives its container (command.ts, roles.ts): a later r1 removes it by that name.
+    const named = node.argv[0] === 'docker' ? node.argv.indexOf('--name') : -1
+    const container = named === -1 ? null : (node.argv[named + 1] ?? null)
+    deps.registry?.record({container, engine: plan.engine, host: options.host, owner: proc.owner, pid: proc.pid, port: options.port})
+  }
+
   const record = (status: 'ready' | 'failed') => recordLaunch(deps, events, {argv, detected: input.detected ?? null, log, plan, version: base.version}, status)
   return supervise(deps, options, events, {argv, log, node, out, plan, proc, record})
 }

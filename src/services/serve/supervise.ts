@@ -11,7 +11,7 @@ import {describePhase, type LogState, PHASE_LABELS} from '../../core/serve/log.j
 import type {ServeResult} from '../../core/serve/serve.schema.js'
 import {endpointUrl} from '../../core/serve/usage.js'
 import type {SpawnedProcess} from '../../io/exec.js'
-import {type StopSignal, wait} from '../../io/signals.js'
+import {holdOpen, type StopSignal, wait} from '../../io/signals.js'
 import {containerName, ENGINE_NAMES} from './command.js'
 import type {ServeDeps, ServeEvents, ServeOptions} from './deps.js'
 
@@ -86,19 +86,25 @@ export async function supervise(deps: ServeDeps, options: ServeOptions, events: 
 
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     stopping = true
-    proc.killTree(signal)
-    const graceMs = options.stopTimeoutS * 1000
-    const r = await Promise.race([exited, deps.sleep(graceMs).then(() => null)])
-    if (r === null) {
-      events.warn?.(`${engineName} did not stop within ${formatDuration(options.stopTimeoutS)}: sending SIGKILL`)
-      proc.killTree('SIGKILL')
-      await Promise.race([exited, deps.sleep(5000)])
-    }
+    // deps.sleep is unref'd (and virtual in tests): nothing may let Node end r1 before the stop has run its course.
+    const release = holdOpen()
+    try {
+      proc.killTree(signal)
+      const graceMs = options.stopTimeoutS * 1000
+      const r = await Promise.race([exited, deps.sleep(graceMs).then(() => null)])
+      if (r === null) {
+        events.warn?.(`${engineName} did not stop within ${formatDuration(options.stopTimeoutS)}: sending SIGKILL`)
+        proc.killTree('SIGKILL')
+        await Promise.race([exited, deps.sleep(5000)])
+      }
 
-    await reap() // workers the engine forked and left behind
-    if (options.docker) {
-      // The docker client forwards SIGTERM to the container, but a SIGKILLed client leaves it running.
-      await deps.runner.capture('docker', ['kill', containerName(options.port, node.rank)], {timeoutMs: 30_000})
+      await reap() // workers the engine forked and left behind
+      if (options.docker) {
+        // The docker client forwards SIGTERM to the container, but a SIGKILLed client leaves it running.
+        await deps.runner.capture('docker', ['kill', containerName(options.port, node.rank)], {timeoutMs: 30_000})
+      }
+    } finally {
+      release()
     }
   }
 
