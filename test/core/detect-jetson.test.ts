@@ -18,6 +18,7 @@
  * - [eeprom] NVIDIA's "Jetson EEPROM layout" page (L4T 32.7.5) and jetson_stats' MODULE_NAME_TABLE: board ids 3668,
  *         3448, 2888, 3310, 3489, 3636, 2180 and their SKUs.
  * - [memory] from memory, not checked against a source this session: "Jetson AGX Orin Developer Kit" (L4T R35.1),
+ *         "NVIDIA Jetson Orin Nano Developer Kit" (R36), "NVIDIA Jetson AGX Xavier Developer Kit" (tegra194-p2972-0000),
  *         "NVIDIA Jetson Orin Nano Engineering Reference Developer Kit Super" (JetPack 6.1+), "lanai-3636",
  *         "NVIDIA Jetson TX2 NX Developer Kit", "NVIDIA Jetson Nano 2GB Developer Kit", "NVIDIA IGX Orin Developer
  *         Kit"; "NVIDIA Orin NX Developer Kit" is a constructed variant (no "Jetson", as the Orin Nano one).
