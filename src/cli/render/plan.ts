@@ -6,13 +6,16 @@
  */
 import type {ChalkInstance} from 'chalk'
 
-import {shellLine, shellQuote} from '../../core/engines/shell.js'
+import {shellLine, shellWord, shellWords} from '../../core/engines/shell.js'
 import {layoutText} from '../../core/planner/layout-text.js'
 import type {PlanConfig} from '../../core/planner/plan.schema.js'
 import type {PlanResult} from '../../core/planner/plan-result.schema.js'
 import {fmtCount, gibText} from '../../core/units.js'
 import {table, type TableColumn} from '../style.js'
 import {renderDisaggregated} from './pd.js'
+import {commandLines, wrap, wrapHanging} from './text-wrap.js'
+
+export {wrap} from './text-wrap.js'
 
 export {PLAN_COLUMNS_HELP} from './plan-help.js'
 
@@ -114,14 +117,15 @@ export function renderPlan(result: PlanResult, o: RenderOptions): string {
   if (result.disaggregated?.recommended) return renderDisaggregated(result, o)
   const {c} = o
   const p = result.plan
-  const lines: string[] = [`${c.bold('Hardware:')} ${result.hardware.summary}`]
+  const width = o.tty ? (o.width ?? Infinity) : Infinity
+  const lines: string[] = wrapHanging(result.hardware.summary, width, `${c.bold('Hardware:')} `, '  ')
   const byHand = result.why[0]?.startsWith('Chosen by hand') ?? false
   const head = p.fits ? c.bold.green(byHand ? 'Chosen:' : 'Recommended:') : c.bold.red('Closest (does not fit):')
   const gpus = p.nodes > 1 ? `${p.nodes} nodes × ${p.gpusPerNode} GPUs` : `${p.gpusPerNode} GPU${p.gpusPerNode === 1 ? '' : 's'}`
   const engine = p.engine === 'sglang' ? 'SGLang' : 'vLLM'
   const conc = p.fits ? `: ${atOnce(p.maxConcurrency)} request${Math.floor(p.maxConcurrency) === 1 ? '' : 's'} of ${fmtCount(p.contextLength)} at once` : ''
-  lines.push(`${head} ${p.modelName} ${p.quantization.toUpperCase()} on ${engine} ${p.engineVersion}, ${layoutText({...p, nodes: 1})} on ${gpus}${conc}`)
-  const indent = (text: string) => wrap(text, o.tty ? (o.width ?? Infinity) : Infinity, '  ')
+  lines.push(...wrapHanging(`${p.modelName} ${p.quantization.toUpperCase()} on ${engine} ${p.engineVersion}, ${layoutText({...p, nodes: 1})} on ${gpus}${conc}`, width, `${head} `, '  '))
+  const indent = (text: string) => wrap(text, width, '  ')
   const range =
     p.kvCacheTokensRange && p.calibration?.match !== 'exact'
       ? ` (${fmtCount(p.kvCacheTokensRange[0])}–${fmtCount(p.kvCacheTokensRange[1])}, ${p.calibration ? 'calibrated on this machine' : `the ${p.memoryEra ?? 'engine'} model's measured error`})`
@@ -139,11 +143,13 @@ export function renderPlan(result: PlanResult, o: RenderOptions): string {
     lines.push(c.bold(`Commands, one per node (start the workers after the head)${unfit}:`))
     for (const n of p.command.nodes) {
       lines.push(`  # node ${n.rank} (${n.role})`)
-      for (const before of n.before) lines.push(`  ${shellQuote(before)}`)
-      lines.push(`  ${shellLine({argv: n.argv, env: n.env, passEnv: p.command.passEnv})}`)
+      for (const before of n.before) lines.push(...commandLines(before.map((w) => shellWord(w)), width, '  '))
+      lines.push(...commandLines(shellWords({argv: n.argv, env: n.env, passEnv: p.command.passEnv}), width, '  '))
     }
   } else {
-    lines.push(c.bold(`Command${unfit}:`), shellLine(p.command))
+    // On a terminal the command starts on the label's line (broken with " \\" to fit); piped, it is one line of its own to copy.
+    if (o.tty) lines.push(...commandLines([c.bold(`Command${unfit}:`), ...shellWords(p.command)], width))
+    else lines.push(c.bold(`Command${unfit}:`), shellLine(p.command))
   }
 
   if (p.command.passEnv.length > 0) lines.push(c.dim(`  (set ${p.command.passEnv.join(', ')} in your environment first)`))
@@ -165,22 +171,4 @@ export function renderPlan(result: PlanResult, o: RenderOptions): string {
 function closestPerModel(result: PlanResult): PlanConfig[] {
   const seen = new Set<string>()
   return result.candidates.filter((p) => !seen.has(p.model) && seen.add(p.model))
-}
-
-/** Word-wrap one paragraph to `width` with an indent (a terminal); one line when piped. */
-export function wrap(text: string, width: number, indent: string): string[] {
-  if (!Number.isFinite(width) || indent.length + text.length <= width) return [`${indent}${text}`]
-  const out: string[] = []
-  let line = ''
-  for (const word of text.split(' ')) {
-    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
-      out.push(`${indent}${line}`)
-      line = word
-    } else {
-      line = line === '' ? word : `${line} ${word}`
-    }
-  }
-
-  if (line !== '') out.push(`${indent}${line}`)
-  return out.map((l, i) => (i === 0 ? l : `${indent}${l.slice(indent.length)}`))
 }

@@ -56,9 +56,14 @@ export function substituteEnvRefs(argv: readonly string[], names: readonly strin
  * values: arguments that reference one are written as "${NAME}", and the variable must be set in the caller's shell.
  */
 export function shellLine(spec: Pick<CommandSpec, 'argv' | 'env' | 'passEnv'>, argv: readonly string[] = spec.argv): string {
+  return shellWords(spec, argv).join(' ')
+}
+
+/** The words of `shellLine`, each already quoted (for breaking a long command over lines between words). */
+export function shellWords(spec: Pick<CommandSpec, 'argv' | 'env' | 'passEnv'>, argv: readonly string[] = spec.argv): string[] {
   const names = new Set(spec.passEnv)
   const env = Object.entries(spec.env)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => `${name}=${shellWord(value)}`)
-  return [...env, ...argv.map((word) => shellWordWithRefs(word, names))].join(' ')
+  return [...env, ...argv.map((word) => shellWordWithRefs(word, names))]
 }

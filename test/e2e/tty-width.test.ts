@@ -1,0 +1,83 @@
+/**
+ * `r1 plan` fits the terminal it prints to (issue 13 item 5): through a real terminal (a tmux pane
+ * 80 and 120 columns wide) no line r1 writes is wider than the pane; piped, nothing is cut and the
+ * header row stays; the README's first command prints the answer in at most 20 screen lines at 120.
+ */
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {afterAll, describe, expect, it} from 'vitest'
+
+import {shellLine} from '../../src/core/engines/shell.js'
+import {ROOT, runCli} from '../helpers/cli.js'
+import {tmuxMissing, TmuxTerminal} from '../helpers/tmux.js'
+
+const missing = tmuxMissing()
+if (missing) console.warn(`tty-width tests skipped: ${missing}`)
+
+const PLAN = ['plan', '--gpu', 'H200', '--count', '8']
+
+/** The README's first command (the first line of its first sh block), as r1's arguments. */
+function readmeFirstCommand(): string[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+  const block = /```sh\n([^\n]+)\n/.exec(readme)
+  if (!block) throw new Error('README.md has no sh block')
+  const command = block[1].split('&&').at(-1)!.trim()
+  const words = command.split(/\s+/)
+  const bin = words.findIndex((w) => /(^|\/)(run\.js|r1)$/.test(w))
+  if (bin < 0) throw new Error(`README's first command does not run r1: ${command}`)
+  return words.slice(bin + 1)
+}
+
+describe.skipIf(missing !== undefined)('r1 plan in a terminal 80 and 120 columns wide (tmux)', () => {
+  const term = new TmuxTerminal()
+  afterAll(() => term.kill())
+
+  it.each([80, 120])('%i columns: no line wider than the pane; the table has its header and the pick', async (width) => {
+    const pane = term.start(PLAN, {height: 60, width})
+    expect(await term.exited(pane)).toBe(0)
+    const written = term.written(pane)
+    const wide = written.filter((l) => l.length > width)
+    expect(wide, `lines wider than ${width}:\n${wide.join('\n')}`).toEqual([])
+    expect(written[0]).toMatch(/^Hardware: 8 × NVIDIA H200/)
+    expect(written.some((l) => /^Recommended: DeepSeek-R1 671B FP8 on SGLang/.test(l))).toBe(true)
+    expect(written.find((l) => l.startsWith('MODEL'))).toMatch(/^MODEL +.*ENGINE +LAYOUT +.*AT ONCE \(128K\)$/)
+    expect(written.some((l) => /^\* R1 671B +/.test(l))).toBe(true)
+    // The command, broken between arguments with " \": joined back it is the command piped output prints.
+    const piped = await runCli([...PLAN, '--json'])
+    const command = shellLine(JSON.parse(piped.stdout).result.plan.command)
+    const start = written.findIndex((l) => l.startsWith('Command: '))
+    const end = written.findIndex((l, i) => i >= start && !l.endsWith(' \\'))
+    const joined = written.slice(start, end + 1).map((l) => l.replace(/ \\$/, '').trim()).join(' ').replace(/^Command: /, '')
+    expect(joined).toBe(command)
+  })
+
+  it('the README\'s first command prints the answer in at most 20 lines at 120 columns', async () => {
+    const args = readmeFirstCommand()
+    expect(args).toEqual(expect.arrayContaining(['plan']))
+    const pane = term.start(args, {height: 60, width: 120})
+    expect(await term.exited(pane)).toBe(0)
+    const rows = term.rows(pane)
+    expect(rows.length, rows.join('\n')).toBeLessThanOrEqual(20)
+    expect(rows[1]).toMatch(/^Recommended: /)
+    expect(rows.some((l) => l.startsWith('Command: '))).toBe(true)
+    expect(rows.at(-1)).toMatch(/^\d+ more candidates, \d+ that do not fit: --all$/)
+  })
+})
+
+describe('r1 plan piped', () => {
+  it('nothing cut: the command is one whole line, the table keeps its header row, no cell ends in "…"', async () => {
+    const r = await runCli(PLAN)
+    expect(r.exitCode).toBe(0)
+    const lines = r.stdout.trimEnd().split('\n')
+    const json = JSON.parse((await runCli([...PLAN, '--json'])).stdout).result
+    expect(lines[lines.indexOf('Command:') + 1]).toBe(shellLine(json.plan.command))
+    expect(lines).toContain(['MODEL', 'CHECKPOINT', 'ENGINE', 'LAYOUT', 'WEIGHTS/GPU', 'KV/GPU', 'KV TOKENS', 'AT ONCE (128K)'].join('\t'))
+    expect(r.stdout).not.toContain('…')
+    expect(r.stdout).not.toContain(' \\\n')
+    const all = await runCli([...PLAN, '--all'])
+    const header = all.stdout.split('\n').find((l) => l.startsWith('MODEL\t'))!
+    expect(header.split('\t')).toContain('WHY NOT')
+    expect(all.stdout).not.toContain('…')
+  })
+})
