@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {R1Command} from '../src/cli/base-command.js'
 import {clientFlags} from '../src/cli/client-flags.js'
-import {wholeFlagWithDefault} from '../src/cli/flags.js'
+import {noHeadersFlag, wholeFlagWithDefault} from '../src/cli/flags.js'
 import {LIMITS} from '../src/core/units.js'
 import {EXIT_CODE_HELP} from '../src/cli/exit-codes.js'
 import {createProgress, progressEnabled} from '../src/cli/progress.js'
@@ -31,6 +31,7 @@ ${EXIT_CODE_HELP}`
     'output-tokens': wholeFlagWithDefault({default: 128, description: 'Tokens to generate per request (max_tokens, with ignore_eos)', range: LIMITS.tokens, tokens: true}),
     dataset: Flags.string({description: 'JSONL file of {"prompt": "..."} to send instead of synthetic prompts (used in turn).'}),
     plan: Flags.string({description: 'A plan file (r1 plan --out) whose ceiling and KV capacity to print beside the measurements.'}),
+    'no-headers': noHeadersFlag,
   }
 
   async run(): Promise<BenchResult> {
@@ -59,7 +60,7 @@ ${EXIT_CODE_HELP}`
       progress.stop()
     }
 
-    if (!this.jsonEnabled()) this.log(renderBench(result, this.out, Boolean(process.stdout.isTTY)))
+    if (!this.jsonEnabled()) this.log(renderBench(result, this.out, Boolean(process.stdout.isTTY), !flags['no-headers']))
     return result
   }
 }

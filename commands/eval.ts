@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {R1Command} from '../src/cli/base-command.js'
 import {clientFlags} from '../src/cli/client-flags.js'
-import {maxTokensFlag, temperatureFlag, wholeFlag, wholeFlagWithDefault} from '../src/cli/flags.js'
+import {maxTokensFlag, noHeadersFlag, temperatureFlag, wholeFlag, wholeFlagWithDefault} from '../src/cli/flags.js'
 import {LIMITS} from '../src/core/units.js'
 import {EXIT_CODE_HELP} from '../src/cli/exit-codes.js'
 import {createProgress, progressEnabled} from '../src/cli/progress.js'
@@ -34,6 +34,7 @@ ${EXIT_CODE_HELP}`
     'max-tokens': maxTokensFlag('Cap on the generated tokens per sample [default: the server’s]'),
     output: Flags.string({description: 'Write one JSON line per sample (question, reasoning, answer, extracted, correct) to this file.'}),
     force: Flags.boolean({description: 'Overwrite --output if it exists.'}),
+    'no-headers': noHeadersFlag,
   }
 
   async run(): Promise<EvalResult> {
@@ -64,7 +65,7 @@ ${EXIT_CODE_HELP}`
       progress.stop()
     }
 
-    if (!this.jsonEnabled()) this.log(renderEval(result, this.out, Boolean(process.stdout.isTTY)))
+    if (!this.jsonEnabled()) this.log(renderEval(result, this.out, Boolean(process.stdout.isTTY), !flags['no-headers']))
     return result
   }
 }

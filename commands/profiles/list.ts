@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {R1Command} from '../../src/cli/base-command.js'
-import {profilesFlag} from '../../src/cli/flags.js'
+import {noHeadersFlag, profilesFlag} from '../../src/cli/flags.js'
 import {table} from '../../src/cli/style.js'
 import {PROFILE_KINDS, type ProfileKind} from '../../src/core/constants.js'
 import type {ProfilesListResult} from '../../src/core/profiles/results.schema.js'
@@ -15,14 +15,14 @@ export default class ProfilesList extends R1Command {
     kind: Args.string({description: 'Only this kind.', options: [...PROFILE_KINDS], required: false}),
   }
 
-  static override flags = {profiles: profilesFlag}
+  static override flags = {'no-headers': noHeadersFlag, profiles: profilesFlag}
 
   async run(): Promise<ProfilesListResult> {
     const {args, flags} = await this.parse(ProfilesList)
     const result = await listProfiles({loadCatalog: () => cliContext(flags.verbose).loadCatalog(flags.profiles)}, args.kind as ProfileKind | undefined)
     if (!this.jsonEnabled()) {
       const rows = result.profiles.map((p) => [p.kind, p.id, p.name, p.detail])
-      this.log(table(rows, {header: ['KIND', 'ID', 'NAME', 'DETAIL'], tty: Boolean(process.stdout.isTTY)}))
+      this.log(table(rows, {header: ['KIND', 'ID', 'NAME', 'DETAIL'], headers: !flags['no-headers'], tty: Boolean(process.stdout.isTTY)}))
     }
 
     return result

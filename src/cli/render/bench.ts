@@ -1,4 +1,7 @@
-/** `r1 bench` for people: vLLM-style metric rows, with the plan's ceiling beside them when given. */
+/**
+ * `r1 bench` for people: vLLM-style metric rows, with the plan's ceiling beside them when given.
+ * Both tables keep their header row when piped (as kubectl does); `headers: false` (--no-headers) drops it.
+ */
 import type {ChalkInstance} from 'chalk'
 
 import type {BenchResult} from '../../core/client/client.schema.js'
@@ -6,7 +9,7 @@ import {table} from '../style.js'
 
 const f = (x: number, digits = 1) => x.toFixed(digits)
 
-export function renderBench(r: BenchResult, c: ChalkInstance, tty: boolean): string {
+export function renderBench(r: BenchResult, c: ChalkInstance, tty: boolean, headers = true): string {
   const lines = [
     c.bold(`${r.model} at ${r.url}: ${r.completed}/${r.requests} requests in ${f(r.durationS, 2)} s, concurrency ${r.concurrency}`),
     `input ${r.inputTokens} tokens asked (${r.totalInputTokens} sent in all), output ${r.outputTokens} asked (${r.totalOutputTokens} received, counted from ${r.tokenCount === 'usage' ? 'the server’s usage' : 'streamed chunks'})`,
@@ -27,7 +30,7 @@ export function renderBench(r: BenchResult, c: ChalkInstance, tty: boolean): str
     dist('ITL (ms)', r.itlMs),
     dist('E2E latency (ms)', r.e2eMs),
   ]
-  lines.push(table(through, {tty}), '', table(lat, {header: cut(['METRIC', 'MEAN', 'P50', 'P90', 'P99', 'PLAN']), tty}))
+  lines.push(table(through, {header: cut(['THROUGHPUT', 'MEASURED', 'PLAN']), headers, tty}), '', table(lat, {header: cut(['LATENCY', 'MEAN', 'P50', 'P90', 'P99', 'PLAN']), headers, tty}))
   if (r.ceiling) {
     lines.push('', `plan ${r.ceiling.plan} (${r.ceiling.gpu}): KV cache ${r.ceiling.kvCacheTokens} tokens, ${r.ceiling.maxConcurrency} requests of full context at once`, c.dim(r.ceiling.note))
   }

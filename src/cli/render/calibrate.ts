@@ -37,9 +37,9 @@ function rows(records: readonly CalibrationRecord[]): string[][] {
 
 const HEADER = ['ID', 'DATE', 'ENGINE', 'GPU', 'MODEL', 'LAYOUT', 'UTIL', 'CONTEXT', 'WEIGHTS GiB', 'KV TOKENS', 'OUTCOME']
 
-export function renderCalibrateList(result: CalibrateListResult, tty: boolean): string {
+export function renderCalibrateList(result: CalibrateListResult, tty: boolean, headers = true): string {
   if (result.records.length === 0) return `No calibration records for this machine yet (${result.store}). r1 serve records each launch; r1 calibrate --from-log imports one.`
-  const body = table(rows(result.records), {header: HEADER, tty})
+  const body = table(rows(result.records), {header: HEADER, headers, tty})
   return tty ? `${body}\n\n${result.records.length} record(s) in ${result.store}. Forget one with r1 calibrate forget ID, or all with --all.` : body
 }
 
