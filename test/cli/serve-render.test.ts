@@ -1,7 +1,13 @@
 import {Chalk} from 'chalk'
 import {describe, expect, it} from 'vitest'
 
-import {checkLine, createStatusLine, engineLine, failureText, kvLine, kvWarning} from '../../src/cli/render/serve.js'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {checkLine, createStatusLine, engineLine, failureText, kvLine, kvWarning, planLine} from '../../src/cli/render/serve.js'
+import {layoutText} from '../../src/core/planner/layout-text.js'
+import {PlanFile} from '../../src/core/planner/plan.schema.js'
+import {FIXTURES} from '../helpers/cli.js'
 import type {ServeResult} from '../../src/core/serve/serve.schema.js'
 
 const plain = new Chalk({level: 0})
@@ -13,6 +19,18 @@ function fakeStream(tty: boolean, columns = 80): {stream: NodeJS.WriteStream; wr
 }
 
 describe('serve renderers', () => {
+  it('the plan line speaks plan\'s vocabulary: one layout notation, whole requests at once, the engine by name', () => {
+    const {plan} = PlanFile.parse(JSON.parse(readFileSync(join(FIXTURES, 'serve', 'plan-2x8-h100-sglang.json'), 'utf8')))
+    const line = planLine(plan, 'file')
+    expect(line).toContain(`on SGLang ${plan.engineVersion}, ${layoutText({...plan, nodes: 1})} on 2 nodes × 8 × ${plan.gpu.name}`)
+    expect(line).not.toMatch(/TP \d|DP \d| × DP|DPA/)
+    // A fractional engine figure becomes whole requests.
+    const line2 = planLine({...plan, contextLength: 131_072, maxConcurrency: 4.97}, 'flags')
+    expect(line2).toMatch(/: 4 requests of 131,072 at once; (≈ )?[\d,]+( \(±\d+%\))? KV tokens$/)
+    expect(line2).not.toContain('4.97')
+    expect(planLine({...plan, maxConcurrency: 1.5}, 'flags')).toMatch(/: 1 request of [\d,]+ at once/)
+  })
+
   it('one line per check', () => {
     expect(checkLine(plain, {detail: 'port 8000 on 127.0.0.1 is free', id: 'port', ok: true, suggestions: []})).toBe('  ok   port       port 8000 on 127.0.0.1 is free')
     expect(checkLine(plain, {detail: 'vLLM is not installed (not on PATH)', id: 'engine', ok: false, suggestions: []})).toBe(

@@ -185,7 +185,8 @@ describe('r1 serve with the plan flags (it plans first, for the GPUs it detects)
       env: {...marker.env, FAKE_ENGINE_RECORD: record, FAKE_ENGINE_VERSION: plan.engineVersion, HF_HOME: makeHfHome(plan.checkpoint), R1_STATE_DIR: mkdtempSync(join(tmpdir(), 'r1-state-'))},
     })
     await run.waitFor(/Ready: /)
-    expect(run.stderr()).toContain(`Plan: ${plan.modelName} (${plan.checkpoint}) on vllm ${plan.engineVersion}, 1× NVIDIA GeForce RTX 4090, TP 1`)
+    // The words of r1 plan: the one layout notation, whole requests at once.
+    expect(run.stderr()).toContain(`Plan: ${plan.modelName} ${plan.quantization.toUpperCase()} (${plan.checkpoint}) on vLLM ${plan.engineVersion}, ${plan.layout} on 1 × NVIDIA GeForce RTX 4090: ${Math.floor(plan.maxConcurrency)} request${Math.floor(plan.maxConcurrency) === 1 ? '' : 's'} of ${plan.contextLength.toLocaleString('en-US')} at once; `)
     expect(recorded(record).argv).toEqual(plan.command.argv)
     run.child.kill('SIGINT')
     expect((await run.done).exitCode).toBe(130)

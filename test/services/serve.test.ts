@@ -378,7 +378,7 @@ describe('serve: preflight refusals', () => {
     h.deps.confirm = async (q) => (asked.push(q), false)
     const error = await rejection(serve(h.deps, options(plan, {yes: false}), recorder(h.events)))
     expect(error.code).toBe('R1_INTERRUPTED')
-    expect(asked[0]).toMatch(new RegExp(`^${plan.checkpoint} is not cached: the engine will download \\d+ GB\\. Start\\?$`))
+    expect(asked[0]).toMatch(new RegExp(`^${plan.checkpoint} is not cached: the engine will download \\d+\\.\\d GiB\\. Start\\?$`))
   })
 })
 

@@ -5,20 +5,26 @@
 import type {ChalkInstance} from 'chalk'
 
 import {shellLine, shellQuote} from '../../core/engines/index.js'
+import {layoutText} from '../../core/planner/layout-text.js'
 import type {PlanConfig} from '../../core/planner/plan.schema.js'
 import type {KvComparison} from '../../core/serve/log.js'
 import type {PreflightCheck} from '../../core/serve/preflight.js'
 import type {ServeResult, StopResult} from '../../core/serve/serve.schema.js'
 import {safeLine} from '../../core/text/sanitize.js'
+import {atOnce, kvTokens} from './plan.js'
 
 const num = (n: number): string => n.toLocaleString('en-US')
 
+/**
+ * The plan in the words `r1 plan` uses: the one layout notation (layout-text), the engine by its name,
+ * whole requests at once (the engine's own fractional figure stays on its own log line and in JSON).
+ */
 export function planLine(plan: PlanConfig, source: 'file' | 'flags'): string {
-  const layout = [`TP ${plan.tensorParallel}`, plan.pipelineParallel > 1 ? `PP ${plan.pipelineParallel}` : '', plan.dataParallel > 1 ? `DP ${plan.dataParallel}` : '']
-    .filter(Boolean)
-    .join(' × ')
-  const where = plan.nodes > 1 ? `${plan.nodes} nodes × ${plan.gpusPerNode}× ${plan.gpu.name}` : `${plan.gpusPerNode}× ${plan.gpu.name}`
-  return `${source === 'file' ? 'Plan (from file)' : 'Plan'}: ${plan.modelName} (${plan.checkpoint}) on ${plan.engine} ${plan.engineVersion}, ${where}, ${layout}, context ${num(plan.contextLength)}, KV ${plan.kvErrorBand === undefined ? '' : '≈ '}${num(plan.kvCacheTokens)} tokens${plan.kvErrorBand === undefined ? '' : ` (±${Math.round(plan.kvErrorBand * 100)}%)`}`
+  const where = plan.nodes > 1 ? `${plan.nodes} nodes × ${plan.gpusPerNode} × ${plan.gpu.name}` : `${plan.gpusPerNode} × ${plan.gpu.name}`
+  const engine = plan.engine === 'sglang' ? 'SGLang' : 'vLLM'
+  const requests = Math.floor(Math.max(0, plan.maxConcurrency))
+  const once = plan.fits ? `: ${atOnce(plan.maxConcurrency)} request${requests === 1 ? '' : 's'} of ${num(plan.contextLength)} at once` : `, context ${num(plan.contextLength)}`
+  return `${source === 'file' ? 'Plan (from file)' : 'Plan'}: ${plan.modelName} ${plan.quantization.toUpperCase()} (${plan.checkpoint}) on ${engine} ${plan.engineVersion}, ${layoutText({...plan, nodes: 1})} on ${where}${once}; ${kvTokens(plan)} KV tokens`
 }
 
 export function checkLine(c: ChalkInstance, check: PreflightCheck): string {

@@ -6,6 +6,7 @@ import type {Architecture, Engine} from '../constants.js'
 import {checkpointSupportReason, layoutSupportReasons} from '../engines/layout-support.js'
 import {resolveRelease, type ResolvedRelease} from '../engines/versions.js'
 import type {Layout} from '../planner/plan.schema.js'
+import {fmtGiB} from '../units.js'
 
 export const CHECK_IDS = ['engine', 'gpus', 'gpu-memory', 'port', 'weights', 'hf-token', 'shm', 'driver'] as const
 export type CheckId = (typeof CHECK_IDS)[number]
@@ -19,7 +20,7 @@ export interface PreflightCheck {
 }
 
 const GIB = 1024 ** 3
-const gib = (bytes: number): string => `${(bytes / GIB).toFixed(1)} GiB`
+const gib = (bytes: number): string => `${fmtGiB(bytes)} GiB`
 const ENGINE_NAMES: Record<Engine, string> = {sglang: 'SGLang', vllm: 'vLLM'}
 
 /** `vllm --version` prints "0.11.0" (newer) or "INFO ... \n0.8.4"; SGLang's probe prints "0.5.3". */

@@ -6,6 +6,7 @@ import type {Engine} from '../../core/constants.js'
 import type {DetectResult} from '../../core/detect/detect.schema.js'
 import {R1Error, type ErrorCode} from '../../core/errors.js'
 import type {CommandSpec, NodeCommand, PlanConfig} from '../../core/planner/plan.schema.js'
+import {fmtGiB} from '../../core/units.js'
 import {
   checkDriver,
   checkEngine,
@@ -113,7 +114,7 @@ export async function preflight(deps: ServeDeps, options: ServeOptions, events: 
   }
 
   if (cachedPath === null && checkpoint && !options.yes) {
-    const ok = await deps.confirm(`${plan.checkpoint} is not cached: the engine will download ${(checkpoint.diskBytes / 1e9).toFixed(0)} GB. Start?`)
+    const ok = await deps.confirm(`${plan.checkpoint} is not cached: the engine will download ${fmtGiB(checkpoint.diskBytes)} GiB. Start?`)
     if (!ok) throw new R1Error('R1_INTERRUPTED', 'not started.', {suggestions: ['Pass --yes to start without asking.']})
   }
 
