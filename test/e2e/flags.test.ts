@@ -81,6 +81,8 @@ describe('the names people type (e2e)', () => {
       [['--max-model-len', '32k'], {contextLength: 32_768}],
       [['--context-length', '128K'], {contextLength: 131_072}],
       [['--context', '32,768'], {contextLength: 32_768}],
+      [['--context', '32k'], {contextLength: 32_768}],
+      [['--context', '128K'], {contextLength: 131_072}],
     ]
     for (const [flags, expected] of cases) {
       const r = await runCli(['plan', '--gpu', 'H200', '--count', '8', '--model', 'r1', ...flags, '--json'])
@@ -137,5 +139,87 @@ describe('the names people type (e2e)', () => {
     expect(json.result.hardware.gpu.nvlink).toBe(false)
     const sxm = JSON.parse((await runCli(['plan', '--gpu', 'h100-sxm', '--count', '8', '--json'])).stdout)
     expect(sxm.result.hardware.summary).toContain('NVLink')
+  })
+})
+
+interface Row {model: string; modelName: string; quantization: string; engine: string; fits: boolean; maxConcurrency: number; reasons: string[]; checkpointId: string; memory: {weightsGiB: number}}
+
+describe('numbers and reasons people read (e2e)', () => {
+  it('one GiB figure per quantity: a row\'s weights and its "weights need" reason, the GPU in plan and detect', async () => {
+    const capture = 'test/fixtures/plan/h100-sxm5-80gb-x8.driver565.table.txt'
+    const all = await runCli(['plan', '--from-file', capture, '--all'])
+    const rows = all.stdout.split('\n').filter((l) => l.includes('\tno\t'))
+    expect(rows.length).toBeGreaterThan(3)
+    let checked = 0
+    for (const row of rows) {
+      const cells = row.split('\t')
+      const need = /^weights need ([\d.]+) GiB per GPU/.exec(cells.at(-1)!)
+      if (!need) continue
+      expect(cells[4], row).toBe(`${need[1]} GiB`)
+      checked++
+    }
+
+    expect(checked).toBeGreaterThan(3)
+    const each = /([\d.]+) GiB each/.exec(all.stdout)![1]
+    expect(all.stdout).toContain(`(${each} GiB total)`)
+    const detect = await runCli(['detect', '--from-file', capture, '--no-host'])
+    const memory = detect.stdout.split('\n').filter((l) => /^\d+\t/.test(l)).map((l) => l.split('\t')[4])
+    expect(new Set(memory)).toEqual(new Set([`${each} GiB`]))
+  })
+
+  it('Qwen-7B ranks above Llama-8B (DeepSeek\'s published evaluation), in the table and the JSON', async () => {
+    const r = await runCli(['plan', '--gpu', 'H200', '--count', '8'])
+    const names = r.stdout.split('\n').map((l) => l.split('\t')[0].replace(/^\* /, ''))
+    expect(names.indexOf('Distill-Qwen-7B')).toBeGreaterThan(0)
+    expect(names.indexOf('Distill-Qwen-7B')).toBeLessThan(names.indexOf('Distill-Llama-8B'))
+    const json = JSON.parse((await runCli(['plan', '--gpu', 'H200', '--count', '8', '--json'])).stdout).result
+    const order = json.candidates.map((c: Row) => c.model)
+    expect(order.indexOf('r1-distill-qwen-7b')).toBeLessThan(order.indexOf('r1-distill-llama-8b'))
+    expect(json.why[0]).toMatch(/mean pass@1 [\d.]+/)
+  })
+
+  it.each([['H200'], ['H100'], ['B200']])('8 × %s: every figure in the reasons holds against the candidate table', async (gpu) => {
+    const json = JSON.parse((await runCli(['plan', '--gpu', gpu, '--count', '8', '--json'])).stdout).result
+    const plan: Row = json.plan
+    const rows: Row[] = json.candidates.filter((c: Row) => c.model === plan.model)
+    const whole = (c: Row) => Math.floor(c.maxConcurrency)
+    const best = (keep: (c: Row) => boolean) => Math.max(...rows.filter((c) => c.fits && keep(c)).map(whole))
+    const engineOf = (name: string) => (name === 'SGLang' ? 'sglang' : 'vllm')
+    let claims = 0
+    for (const line of json.why as string[]) {
+      const atLeast = /with at least (\d+) requests/.exec(line)
+      if (atLeast) (claims++, expect(whole(plan)).toBeGreaterThanOrEqual(Number(atLeast[1])))
+      const quant = /(\w+) would hold (\d+) at once on (vLLM|SGLang)/.exec(line)
+      if (quant) {
+        claims++
+        expect(best((c) => c.quantization === quant[1].toLowerCase() && c.engine === engineOf(quant[3])), line).toBe(Number(quant[2]))
+        expect(Number(quant[2])).toBeGreaterThan(whole(plan))
+      }
+
+      const engine = /(vLLM|SGLang) would hold (\d+) at once \(--engine/.exec(line)
+      if (engine) {
+        claims++
+        // With the recommended checkpoint (another checkpoint's figure has a line of its own).
+        expect(best((c) => c.engine === engineOf(engine[1]) && c.checkpointId === plan.checkpointId), line).toBe(Number(engine[2]))
+        expect(Number(engine[2])).toBeGreaterThan(whole(plan))
+      }
+
+      const only = /(vLLM|SGLang) serves only (\d+) at once with its best checkpoint \((\w+)\)/.exec(line)
+      if (only) {
+        claims++
+        expect(best((c) => c.engine === engineOf(only[1])), line).toBe(Number(only[2]))
+        expect(best((c) => c.engine === engineOf(only[1]) && c.quantization === only[3].toLowerCase())).toBe(Number(only[2]))
+        expect(whole(plan)).toBeGreaterThan(Number(only[2]))
+      }
+
+      const unfit = /on (vLLM|SGLang) (\w+) does not fit: (weights need [^.]+\))/.exec(line)
+      if (unfit) {
+        claims++
+        const row = rows.find((c) => c.engine === engineOf(unfit[1]) && c.quantization === unfit[2].toLowerCase() && !c.fits && c.reasons[0].startsWith(unfit[3]))
+        expect(row, line).toBeDefined()
+      }
+    }
+
+    expect(claims).toBeGreaterThanOrEqual(2)
   })
 })

@@ -2,18 +2,18 @@
 import type {ChalkInstance} from 'chalk'
 
 import type {DetectResult} from '../../core/detect/detect.schema.js'
+import {fmtGiB} from '../../core/units.js'
 import {table} from '../style.js'
 
-const GiB = 2 ** 30
-
+/** The one GiB rounding of plan, serve and JSON (units.fmtGiB). */
 function gib(bytes: number | null): string {
-  return bytes === null ? '?' : `${(bytes / GiB).toFixed(1)} GiB`
+  return bytes === null ? '?' : `${fmtGiB(bytes)} GiB`
 }
 
 function memory(g: DetectResult['gpus'][number]): string {
   if (g.memoryTotalMiB === null) return g.unifiedMemory ? 'unified' : '?'
-  const total = `${(g.memoryTotalMiB / 1024).toFixed(1)} GiB`
-  return g.memoryUsedMiB !== null && g.memoryUsedMiB >= 100 ? `${total} (${(g.memoryUsedMiB / 1024).toFixed(1)} used)` : total
+  const total = `${fmtGiB(g.memoryTotalMiB * 2 ** 20)} GiB`
+  return g.memoryUsedMiB !== null && g.memoryUsedMiB >= 100 ? `${total} (${fmtGiB(g.memoryUsedMiB * 2 ** 20)} used)` : total
 }
 
 function mig(g: DetectResult['gpus'][number]): string {

@@ -13,6 +13,7 @@ import {buildEngineCommand} from '../engines/build.js'
 import {engineDefaults, GiB} from '../planner/engine-defaults.js'
 import type {Candidate} from '../planner/search.js'
 import {fmtInt} from '../planner/search.js'
+import {gibText} from '../units.js'
 import type {GpuSpec} from '../planner/types.js'
 import type {CalibrationConfig, CalibrationRecord, CalibrationUse, PlanCalibrationMark} from './calibration.schema.js'
 import {batchFromArgv, type BatchSettings, configFromPlan} from './config.js'
@@ -257,7 +258,7 @@ function nearby(c: Candidate, r: CalibrationRecord, _gpu: GpuSpec, differs: stri
   const band = Math.min(was, Math.max(MIN_BAND, nonKv > 0 ? (was * stillComputed) / nonKv : was))
   const low = tokensOf(tokens * perToken * (1 - band))
   const high = tokensOf(tokens * perToken * (1 + band))
-  let reason = weightsFit ? kvReason(c, tokens) : `weights need ${gib(weights).toFixed(1)} GiB per GPU as measured on this machine, ${gib(usable).toFixed(1)} GiB usable`
+  let reason = weightsFit ? kvReason(c, tokens) : `weights need ${gibText(gib(weights))} GiB per GPU as measured on this machine, ${gibText(gib(usable))} GiB usable`
   // As the memory model does: a request that fits the prediction but not the low end of the band is tight.
   const tight = reason === null && low < c.plan.contextLength
   if (tight) reason = `tight: one ${fmtInt(c.plan.contextLength)}-token request fits the predicted ${fmtInt(tokens)} KV tokens, but not the low end of the calibrated ±${(band * 100).toFixed(1)}% (${fmtInt(low)})`

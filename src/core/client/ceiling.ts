@@ -10,6 +10,7 @@
  * from the plan alone, so only the plan's KV capacity and concurrency are shown.
  */
 import type {PlanConfig} from '../planner/plan.schema.js'
+import {gibText} from '../units.js'
 
 export interface CeilingInput {
   plan: Pick<PlanConfig, 'gpu' | 'kvCacheTokens' | 'maxConcurrency' | 'memory' | 'pipelineParallel' | 'speculative'>
@@ -56,6 +57,6 @@ export function decodeCeiling(input: CeilingInput): Ceiling {
     ...base,
     decodeOutputTokensPerSecond: perRequest * input.concurrency,
     decodeTokensPerSecondPerRequest: perRequest,
-    note: `bandwidth roofline: ${input.bandwidthGBs} GB/s per GPU over ${plan.memory.weightsGiB.toFixed(1)} GiB of weights per GPU${plan.pipelineParallel > 1 ? ` × ${plan.pipelineParallel} pipeline stages` : ''}; ignores KV reads and compute (an upper bound)`,
+    note: `bandwidth roofline: ${input.bandwidthGBs} GB/s per GPU over ${gibText(plan.memory.weightsGiB)} GiB of weights per GPU${plan.pipelineParallel > 1 ? ` × ${plan.pipelineParallel} pipeline stages` : ''}; ignores KV reads and compute (an upper bound)`,
   }
 }

@@ -27,6 +27,7 @@ import {
   vllmNonTorchBytes,
   vllmSampler,
 } from './eras.js'
+import {fmtGiB} from '../units.js'
 import {kvBytesPerToken} from './kv.js'
 import type {MemoryFigures} from './plan.schema.js'
 import type {BusyGpus, MemoryEstimate, MemoryInput, MemoryTerms} from './types.js'
@@ -104,8 +105,9 @@ function busyGpus(input: MemoryInput): BusyGpus | null {
 
 const floor2 = (x: number): number => Math.floor(x * 100 + 1e-9) / 100
 
+/** Bytes as people read them, with the one rounding the tables and JSON use (units.fmtGiB). */
 function gib(n: number): string {
-  return `${(n / GiB).toFixed(1)} GiB`
+  return `${fmtGiB(n)} GiB`
 }
 
 function int(n: number): string {
