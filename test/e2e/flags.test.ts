@@ -188,7 +188,11 @@ describe('numbers and reasons people read (e2e)', () => {
     let claims = 0
     for (const line of json.why as string[]) {
       const atLeast = /with at least (\d+) requests/.exec(line)
-      if (atLeast) (claims++, expect(whole(plan)).toBeGreaterThanOrEqual(Number(atLeast[1])))
+      if (atLeast) {
+        claims++
+        expect(whole(plan)).toBeGreaterThanOrEqual(Number(atLeast[1]))
+      }
+
       const quant = /(\w+) would hold (\d+) at once on (vLLM|SGLang)/.exec(line)
       if (quant) {
         claims++
