@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 
 import {R1Command} from '../../src/cli/base-command.js'
 import {noHeadersFlag, profilesFlag} from '../../src/cli/flags.js'
-import {table} from '../../src/cli/style.js'
+import {table, terminalWidth} from '../../src/cli/style.js'
 import {PROFILE_KINDS, type ProfileKind} from '../../src/core/constants.js'
 import type {ProfilesListResult} from '../../src/core/profiles/results.schema.js'
 import {cliContext} from '../../src/cli/run-context.js'
@@ -22,7 +22,7 @@ export default class ProfilesList extends R1Command {
     const result = await listProfiles({loadCatalog: () => cliContext(flags.verbose).loadCatalog(flags.profiles)}, args.kind as ProfileKind | undefined)
     if (!this.jsonEnabled()) {
       const rows = result.profiles.map((p) => [p.kind, p.id, p.name, p.detail])
-      this.log(table(rows, {header: ['KIND', 'ID', 'NAME', 'DETAIL'], headers: !flags['no-headers'], tty: Boolean(process.stdout.isTTY)}))
+      this.log(table(rows, {columns: [{title: 'KIND'}, {title: 'ID'}, {title: 'NAME'}, {early: true, min: 12, title: 'DETAIL'}], headers: !flags['no-headers'], tty: Boolean(process.stdout.isTTY), width: terminalWidth()}))
     }
 
     return result

@@ -3,6 +3,7 @@ import {Args} from '@oclif/core'
 import {R1Command} from '../../src/cli/base-command.js'
 import {profilesFlag} from '../../src/cli/flags.js'
 import {cliContext} from '../../src/cli/run-context.js'
+import {terminalWidth} from '../../src/cli/style.js'
 import type {ProfilesShowResult} from '../../src/core/profiles/results.schema.js'
 import {showProfile} from '../../src/services/profiles.js'
 
@@ -17,7 +18,7 @@ export default class ProfilesShow extends R1Command {
     const result = await showProfile({loadCatalog: () => cliContext(flags.verbose).loadCatalog(flags.profiles)}, args.id)
     if (!this.jsonEnabled()) {
       const {renderProfile} = await import('../../src/cli/render/profiles.js')
-      this.log(renderProfile(result))
+      this.log(renderProfile(result, process.stdout.isTTY ? terminalWidth() : Infinity))
     }
     return result
   }

@@ -1,8 +1,10 @@
 import {PROFILE_KINDS, type ProfileKind} from '../core/constants.js'
 import {R1Error} from '../core/errors.js'
 import type {Catalog} from '../core/profiles/catalog.js'
+import {gpuMemoryBytes} from '../core/profiles/gpus.js'
 import {findModel} from '../core/profiles/models.js'
 import type {ProfileRow, ProfilesListResult, ProfilesShowResult} from '../core/profiles/results.schema.js'
+import {fmtGiB} from '../core/units.js'
 
 export interface ProfilesDeps {
   loadCatalog: () => Promise<Catalog>
@@ -13,15 +15,16 @@ export async function listProfiles(deps: ProfilesDeps, kind?: ProfileKind): Prom
   const rows: ProfileRow[] = []
   if (!kind || kind === 'models') {
     for (const m of catalog.models) {
-      // e.g. "r1; fp8 688 GB, int8 688 GB, awq 351 GB, fp4 386 GB, bf16 1370 GB"
-      const sizes = m.checkpoints.map((c) => `${c.quantization} ${Math.round(c.diskBytes / 1e9)} GB`).join(', ')
+      // e.g. "r1; fp8 640.7 GiB, int8 640.7 GiB, awq 326.9 GiB, …": GiB with the one rounding, as plan and serve print sizes.
+      const sizes = m.checkpoints.map((c) => `${c.quantization} ${fmtGiB(c.diskBytes)} GiB`).join(', ')
       rows.push({detail: m.aliases.length > 0 ? `${m.aliases[0]}; ${sizes}` : sizes, id: m.id, kind: 'models', name: m.displayName})
     }
   }
 
   if (!kind || kind === 'gpus') {
     for (const g of catalog.gpus) {
-      rows.push({detail: `${g.architecture} ${g.computeCapability}, ${g.memoryGB} GB`, id: g.id, kind: 'gpus', name: g.displayName})
+      // The memory plan sizes against (what CUDA sees), as plan's hardware line prints it.
+      rows.push({detail: `${g.architecture} ${g.computeCapability}, ${fmtGiB(gpuMemoryBytes(g))} GiB`, id: g.id, kind: 'gpus', name: g.displayName})
     }
   }
 

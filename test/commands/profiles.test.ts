@@ -35,7 +35,7 @@ describe('r1 profiles', () => {
       'r1-distill-qwen-7b',
     ])
     const r1 = rows.find((r: {id: string}) => r.id === 'deepseek-r1')
-    expect(r1.detail).toBe('r1; fp8 688 GB, fp8 688 GB, int8 688 GB, awq 351 GB, fp4 386 GB, bf16 1370 GB')
+    expect(r1.detail).toBe('r1; fp8 640.7 GiB, fp8 640.7 GiB, int8 640.7 GiB, awq 326.9 GiB, fp4 359.5 GiB, bf16 1275.9 GiB')
   })
 
   it('list engines shows both engines with their default version', async () => {

@@ -165,6 +165,14 @@ describe('numbers and reasons people read (e2e)', () => {
     const detect = await runCli(['detect', '--from-file', capture, '--no-host'])
     const memory = detect.stdout.split('\n').filter((l) => /^\d+\t/.test(l)).map((l) => l.split('\t')[4])
     expect(new Set(memory)).toEqual(new Set([`${each} GiB`]))
+    // The catalog's H100 SXM, as profiles list and show print it, and a plan for it: one figure.
+    const planned = /([\d.]+) GiB each/.exec((await runCli(['plan', '--gpu', 'h100-sxm', '--count', '8'])).stdout)![1]
+    const row = (await runCli(['profiles', 'list', 'gpus'])).stdout.split('\n').find((l) => l.startsWith('gpus\th100-sxm\t'))!
+    expect(row.split('\t')[3]).toBe(`hopper 9.0, ${planned} GiB`)
+    expect((await runCli(['profiles', 'show', 'h100-sxm'])).stdout).toContain(`; ${planned} GiB (80 GB on the datasheet`)
+    // Checkpoint sizes in GiB too (serve's download check and prompt print the same unit).
+    const show = (await runCli(['profiles', 'show', 'qwen-7b'])).stdout
+    expect(show).toMatch(/^ {4}qwen-7b-bf16 +BF16 +[\d.]+ GiB +deepseek-ai\/DeepSeek-R1-Distill-Qwen-7B$/m)
   })
 
   it('Qwen-7B ranks above Llama-8B (DeepSeek\'s published evaluation), in the table and the JSON', async () => {

@@ -52,6 +52,15 @@ describe.skipIf(missing !== undefined)('r1 plan in a terminal 80 and 120 columns
     expect(joined).toBe(command)
   })
 
+  it.each([[['profiles', 'list']], [['profiles', 'show', 'r1']], [['profiles', 'show', 'h200']], [['detect', '--from-file', 'test/fixtures/nvidia-smi/a40-x10.driver550.table.txt']]])('%s at 80 columns: no line wider than the pane (a URL longer than the line stays whole)', async (args) => {
+    const pane = term.start(args, {height: 200, width: 80})
+    expect(await term.exited(pane)).toBe(0)
+    const written = term.written(pane)
+    expect(written.length).toBeGreaterThan(3)
+    const wide = written.filter((l) => l.length > 80 && !/^ *(- )?\S+$/.test(l))
+    expect(wide, wide.join('\n')).toEqual([])
+  })
+
   it('the README\'s first command prints the answer in at most 20 lines at 120 columns', async () => {
     const args = readmeFirstCommand()
     expect(args).toEqual(expect.arrayContaining(['plan']))

@@ -4,6 +4,8 @@
  * research notes are reduced to the public source they cite.
  */
 import type {ProfilesShowResult} from '../../core/profiles/results.schema.js'
+import {fmtGiB} from '../../core/units.js'
+import {wrapHanging} from './text-wrap.js'
 
 type Json = Record<string, unknown>
 
@@ -21,9 +23,10 @@ export function publicSource(text: string): string {
     .replace(/^[\s;,]+|[\s;,]+$/g, '')
 }
 
-const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`
+const gib = (bytes: number) => `${fmtGiB(bytes)} GiB`
 
-export function renderProfile(r: ProfilesShowResult): string {
+/** The summary; on a terminal `width` wide each line wraps between words under its own indent (piped: Infinity, one line each). */
+export function renderProfile(r: ProfilesShowResult, width = Infinity): string {
   const p = r.profile as Json
   const lines: string[] = []
   const sources = new Set<string>()
@@ -43,12 +46,14 @@ export function renderProfile(r: ProfilesShowResult): string {
 
     lines.push('  checkpoints:')
     for (const c of p.checkpoints as Json[]) {
-      lines.push(`    ${String(c.id).padEnd(16)} ${String(c.quantization).toUpperCase().padEnd(5)} ${gb(c.diskBytes as number).padStart(9)}  ${c.repo}${c.gated ? ' (gated)' : ''}`)
+      lines.push(`    ${String(c.id).padEnd(16)} ${String(c.quantization).toUpperCase().padEnd(5)} ${gib(c.diskBytes as number).padStart(10)}  ${c.repo}${c.gated ? ' (gated)' : ''}`)
       cite(c.source)
     }
   } else if (r.kind === 'gpus') {
     lines.push(`${p.displayName} (GPU ${p.id})`, `  aliases: ${(p.aliases as string[]).join(', ') || '—'}`)
-    lines.push(`  ${p.architecture}, compute capability ${p.computeCapability}; ${p.memoryGB} GB${p.memoryMiB ? ` (${p.memoryMiB} MiB as nvidia-smi reports it)` : ''}${p.unifiedMemory ? ', unified memory' : ''}`)
+    // The figure plan sizes against (what CUDA sees), in plan's unit; the datasheet's GB and nvidia-smi's MiB beside it.
+    const bytes = (p.cudaTotalBytes as number | null) ?? (p.memoryMiB ? (p.memoryMiB as number) * 2 ** 20 : (p.memoryGB as number) * 1e9)
+    lines.push(`  ${p.architecture}, compute capability ${p.computeCapability}; ${gib(bytes)} (${p.memoryGB} GB on the datasheet${p.memoryMiB ? `, ${p.memoryMiB} MiB in nvidia-smi` : ''})${p.unifiedMemory ? ', unified memory' : ''}`)
     lines.push(`  bandwidth ${p.bandwidthGBs ?? '?'} GB/s; BF16 ${p.bf16 ? 'yes' : 'no'}, FP8 ${p.fp8 ? 'yes' : 'no'}, FP4 ${p.fp4 ? 'yes' : 'no'}`)
     const nv = p.nvlink as Json | null
     lines.push(`  interconnect: ${nv ? `${nv.generation}, ${nv.bandwidthGBs} GB/s${p.formFactor === 'pcie' ? ' (a bridge joins pairs of cards at most)' : ''}` : 'PCIe'}; form factor ${p.formFactor ?? '?'}`)
@@ -60,5 +65,10 @@ export function renderProfile(r: ProfilesShowResult): string {
   for (const s of (p.sources as unknown[] | undefined) ?? []) cite(s)
   if (sources.size > 0) lines.push('  sources:', ...[...sources].map((s) => `    - ${s}`))
   lines.push('', `The whole profile: r1 profiles show ${p.id} --json`)
-  return lines.join('\n')
+  return lines
+    .flatMap((line) => {
+      const indent = /^ */.exec(line)![0]
+      return wrapHanging(line.slice(indent.length), width, indent, `${indent}  `)
+    })
+    .join('\n')
 }
