@@ -4,6 +4,7 @@ import type {ChalkInstance} from 'chalk'
 import {isR1Error, type ErrorCode} from '../core/errors.js'
 import {EXIT, EXIT_CODES} from './exit-codes.js'
 import {closestNames} from './flags.js'
+import {wrapHanging} from './render/text-wrap.js'
 import {colourEnabled, painter, stripAnsi} from './style.js'
 
 export type R1Flags<T extends typeof Command> = Interfaces.InferredFlags<(typeof R1Command)['baseFlags'] & T['flags']>
@@ -53,7 +54,7 @@ export abstract class R1Command extends Command {
   /** A warning that matters: printed to stderr for people, kept in the JSON envelope for scripts. */
   protected addWarning(message: string): void {
     this.warnings.push(message)
-    if (!this.jsonEnabled()) process.stderr.write(`${this.err.yellow('Warning:')} ${message}\n`)
+    if (!this.jsonEnabled()) process.stderr.write(`${wrapHanging(message, stderrWidth(), `${this.err.yellow('Warning:')} `, '  ').join('\n')}\n`)
   }
 
   protected addWarnings(messages: readonly string[]): void {
@@ -107,14 +108,21 @@ export abstract class R1Command extends Command {
     // Ctrl-C is the user's answer, not an error: end quietly with 130.
     if (envelope.error.code === 'R1_INTERRUPTED' && envelope.error.message === 'stopped at the prompt') return
     const c = this.err
-    const lines = [`${c.red('Error:')} ${envelope.error.message}`, c.dim(`Code: ${envelope.error.code}`)]
+    // On a terminal the message and suggestions wrap between words; piped, each stays one line.
+    const width = stderrWidth()
+    const lines = [...wrapHanging(envelope.error.message, width, `${c.red('Error:')} `, '  '), c.dim(`Code: ${envelope.error.code}`)]
     if (envelope.error.suggestions.length > 0) {
-      lines.push('Try this:', ...envelope.error.suggestions.map((s) => `  - ${s}`))
+      lines.push('Try this:', ...envelope.error.suggestions.flatMap((s) => wrapHanging(s, width, '  - ', '    ')))
     }
 
     if (stack) lines.push(c.dim(stack))
     process.stderr.write(`${lines.join('\n')}\n`)
   }
+}
+
+/** The width stderr text wraps to: the terminal's, or no wrapping when stderr is not one. */
+function stderrWidth(): number {
+  return process.stderr.isTTY && process.stderr.columns > 0 ? process.stderr.columns : Infinity
 }
 
 /** oclif wraps what a flag's parse function throws: "Parsing --count \n\t<message>\nSee more help with --help". */

@@ -61,6 +61,22 @@ describe.skipIf(missing !== undefined)('r1 plan in a terminal 80 and 120 columns
     expect(wide, wide.join('\n')).toEqual([])
   })
 
+  it('errors and warnings wrap on a terminal too: nothing fits on a P100 (exit 3), --gpu-memory 80GB\'s notice', async () => {
+    const pane = term.start(['plan', '--gpu', 'P100'], {height: 100, width: 80})
+    expect(await term.exited(pane)).toBe(3)
+    const written = term.written(pane)
+    expect(written.filter((l) => l.length > 80)).toEqual([])
+    const error = written.findIndex((l) => l.startsWith('Error: nothing fits as asked'))
+    expect(error).toBeGreaterThan(0)
+    expect(written[error + 1]).toMatch(/^ {2}\S/)
+    expect(written).toContain('Code: R1_DOES_NOT_FIT')
+    const warned = term.start(['plan', '--gpu-memory', '80GB', '--compute-capability', '9.0', '--count', '2', '--model', 'qwen-7b'], {height: 100, width: 80})
+    expect(await term.exited(warned)).toBe(0)
+    const lines = term.written(warned)
+    expect(lines.filter((l) => l.length > 80)).toEqual([])
+    expect(lines[0]).toMatch(/^Warning: --gpu-memory 80GB reads as 74\.5 GiB/)
+  })
+
   it('the README\'s first command prints the answer in at most 20 lines at 120 columns', async () => {
     const args = readmeFirstCommand()
     expect(args).toEqual(expect.arrayContaining(['plan']))
