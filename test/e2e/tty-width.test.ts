@@ -77,6 +77,15 @@ describe.skipIf(missing !== undefined)('r1 plan in a terminal 80 and 120 columns
     expect(lines[0]).toMatch(/^Warning: --gpu-memory 80GB reads as 74\.5 GiB/)
   })
 
+  it('a disaggregated plan (13 × 8 H100) at 80 columns: no line wider, every node\'s command and the router\'s broken with " \\"', async () => {
+    const pane = term.start(['plan', '--gpu', 'H100', '--count', '8', '--nodes', '13', '--model', 'deepseek-r1', '--input-tokens', '2000', '--output-tokens', '2000'], {height: 100, width: 80})
+    expect(await term.exited(pane)).toBe(0)
+    const written = term.written(pane)
+    expect(written.filter((l) => l.length > 80)).toEqual([])
+    expect(written.some((l) => l.startsWith('Recommended: disaggregated DeepSeek-R1 671B'))).toBe(true)
+    expect(written.filter((l) => /^ {2}(\S+=\S+ )*python3( .*)? \\$/.test(l)).length).toBe(14)
+  })
+
   it('the README\'s first command prints the answer in at most 20 lines at 120 columns', async () => {
     const args = readmeFirstCommand()
     expect(args).toEqual(expect.arrayContaining(['plan']))

@@ -15,7 +15,6 @@ import {table, type TableColumn} from '../style.js'
 import {renderDisaggregated} from './pd.js'
 import {commandLines, wrap, wrapHanging} from './text-wrap.js'
 
-export {wrap} from './text-wrap.js'
 
 export {PLAN_COLUMNS_HELP} from './plan-help.js'
 
