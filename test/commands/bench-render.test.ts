@@ -49,6 +49,7 @@ describe('bench renderer', () => {
     const out = renderBench({...RESULT, ceiling}, painter(false), true)
     expect(out).toMatch(/output throughput\s+512\.0 tok\/s\s+plan ceiling 300\.0 tok\/s/)
     expect(out).toMatch(/TPOT \(ms\)\s+20\.0\s+20\.0\s+20\.0\s+20\.0\s+floor 13\.33 ms/)
-    expect(out).toContain('plan plan.json (NVIDIA H200): KV cache 240000 tokens, 7.3 requests of full context at once')
+    // Whole requests, as people read them (the plan's 7.3 is in the JSON).
+    expect(out).toContain('plan plan.json (NVIDIA H200): KV cache 240,000 tokens, 7 requests of full context at once')
   })
 })

@@ -5,6 +5,7 @@
 import type {ChalkInstance} from 'chalk'
 
 import type {BenchResult} from '../../core/client/client.schema.js'
+import {fmtCount} from '../../core/units.js'
 import {table} from '../style.js'
 
 const f = (x: number, digits = 1) => x.toFixed(digits)
@@ -32,7 +33,7 @@ export function renderBench(r: BenchResult, c: ChalkInstance, tty: boolean, head
   ]
   lines.push(table(through, {header: cut(['THROUGHPUT', 'MEASURED', 'PLAN']), headers, tty}), '', table(lat, {header: cut(['LATENCY', 'MEAN', 'P50', 'P90', 'P99', 'PLAN']), headers, tty}))
   if (r.ceiling) {
-    lines.push('', `plan ${r.ceiling.plan} (${r.ceiling.gpu}): KV cache ${r.ceiling.kvCacheTokens} tokens, ${r.ceiling.maxConcurrency} requests of full context at once`, c.dim(r.ceiling.note))
+    lines.push('', `plan ${r.ceiling.plan} (${r.ceiling.gpu}): KV cache ${fmtCount(r.ceiling.kvCacheTokens)} tokens, ${fmtCount(Math.floor(Math.max(0, r.ceiling.maxConcurrency)))} request${Math.floor(r.ceiling.maxConcurrency) === 1 ? '' : 's'} of full context at once`, c.dim(r.ceiling.note))
   }
 
   if (r.failed > 0) lines.push('', c.yellow(`${r.failed} requests failed: ${r.errors.join('; ')}`))
