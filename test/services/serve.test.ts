@@ -379,6 +379,14 @@ describe('serve: preflight refusals', () => {
     const error = await rejection(serve(h.deps, options(plan, {yes: false}), recorder(h.events)))
     expect(error.code).toBe('R1_INTERRUPTED')
     expect(asked[0]).toMatch(new RegExp(`^${plan.checkpoint} is not cached: the engine will download \\d+\\.\\d GiB\\. Start\\?$`))
+    // One unit and rounding: the prompt's figure is the weights check's (it said "8.1 GiB", then asked about "9 GB").
+    const details: string[] = []
+    const h2 = harness({cached: false})
+    h2.deps.confirm = async () => false
+    await rejection(serve(h2.deps, options(plan, {yes: false}), {...recorder(h2.events), check: (c) => details.push(c.detail)}))
+    const checked = details.map((d) => / will download ([\d.]+ GiB)/.exec(d)?.[1]).find(Boolean)
+    expect(checked).toBeDefined()
+    expect(asked[0]).toContain(`download ${checked}.`)
   })
 })
 
