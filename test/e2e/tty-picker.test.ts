@@ -55,6 +55,19 @@ describe.skipIf(missing !== undefined)('r1 plan -i in a terminal (tmux)', () => 
     expect(out).toMatch(/^\* Distill-Qwen-7B +qwen-7b-awq +sglang/m)
   })
 
+  it('at 80 columns every entry fits one row (no wrapped entries), still distinct, the recommendation first and marked', async () => {
+    const pane = term.start(ARGS, {height: 30, width: 80})
+    await term.waitFor(pane, (s) => entries(s).length > 1, 'the picker')
+    const written = term.written(pane)
+    expect(written.filter((l) => l.length > 80), written.join('\n')).toEqual([])
+    const list = entries(term.screen(pane))
+    expect(list.length).toBeGreaterThanOrEqual(12)
+    expect(new Set(list).size).toBe(list.length)
+    expect(list[0]).toMatch(/^\* R1 671B FP8 \(r1-0528-fp8\) on SGLang, .*\(recommended\)$/)
+    term.keys(pane, 'C-c')
+    expect(await term.exited(pane)).toBe(130)
+  })
+
   it('Ctrl-C at the picker ends quietly with exit 130: no "Error", no stack', async () => {
     const pane = term.start(ARGS, {height: 40, width: 120})
     await term.waitFor(pane, (s) => entries(s).length > 1, 'the picker')
