@@ -13,11 +13,11 @@ import {type Candidate, searchCandidates} from '../core/planner/search.js'
 import {workloadOf} from '../core/planner/pd/workload.js'
 import type {BuildOptions} from '../core/planner/types.js'
 import {R1Error} from '../core/errors.js'
-import {planDisaggregated} from './plan-pd.js'
 import {calibrate} from './plan/calibration.js'
-import {withBuiltCommand, withCommand} from './plan/commands.js'
+import {withBuiltCommand, withCommand, withLazyCommand} from './plan/commands.js'
 import type {PlanChoice, PlanDeps} from './plan/deps.js'
 import {noCandidates} from './plan/errors.js'
+import {planDisaggregatedLazily} from './plan/pd.js'
 import {checkFlags, checkPins, DEFAULT_CONTEXT, DEFAULT_HOST, DEFAULT_PORT, type PlanFlags} from './plan/flags.js'
 import {resolveHardware} from './plan/hardware.js'
 import {kubernetesYaml} from './plan/kubernetes.js'
@@ -93,7 +93,7 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
   }
   const workload = workloadOf({inputTokens: flags.inputTokens, itlMs: flags.itl, outputTokens: flags.outputTokens, ttftMs: flags.ttft})
   const pd = chosen.plan.fits
-    ? planDisaggregated({
+    ? await planDisaggregatedLazily({
         addresses: flags.nodeAddresses ?? [],
         catalog,
         checkpoint: chosen.checkpoint,
@@ -139,7 +139,8 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
   }
 
   const result: PlanResult = {
-    candidates: ranked.map((c) => (c === chosen ? plan : withCommand(c, options))),
+    // Every candidate's command now (--json prints them), or each on first read (people and serve see the recommendation's only).
+    candidates: ranked.map((c) => (c === chosen ? plan : flags.candidateCommands === false ? withLazyCommand(c, options) : withCommand(c, options))),
     disaggregated,
     hardware: info,
     plan,

@@ -56,6 +56,11 @@ export interface PlanFlags {
   yes?: boolean
   /** Use this machine's calibration records (default true; --no-calibration turns it off). */
   calibration?: boolean
+  /**
+   * Build every candidate's command during the plan (default true: --json prints them all). False: only the
+   * recommendation's; the others are built when read (services/plan/commands.ts withLazyCommand).
+   */
+  candidateCommands?: boolean
 }
 
 export function checkFlags(flags: PlanFlags): void {
