@@ -30,8 +30,22 @@ const PATTERN = /^v?(\d+(?:\.\d+)*)(?:[.-]?(a|b|rc|c|alpha|beta|pre|preview)[.-]
 const PRE_KIND: Record<string, PreKind> = {a: 'a', alpha: 'a', b: 'b', beta: 'b', c: 'rc', pre: 'rc', preview: 'rc', rc: 'rc'}
 const PRE_ORDER: Record<PreKind, number> = {a: 0, b: 1, rc: 2}
 
-/** Parse a version string, or null when it does not look like one. */
+// The builders, the gate and the semantic rules ask about the same few release strings for every candidate.
+const parsedMemo = new Map<string, Readonly<EngineVersion> | null>()
+
+/** Parse a version string, or null when it does not look like one (the same frozen object for the same string). */
 export function parseVersion(raw: string): EngineVersion | null {
+  let parsed = parsedMemo.get(raw)
+  if (parsed === undefined) {
+    parsed = parse(raw)
+    if (parsed) Object.freeze(parsed.release)
+    parsedMemo.set(raw, parsed && Object.freeze(parsed))
+  }
+
+  return parsed as EngineVersion | null
+}
+
+function parse(raw: string): EngineVersion | null {
   const text = raw.trim()
   const match = PATTERN.exec(text)
   if (!match) return null
