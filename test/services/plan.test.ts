@@ -267,6 +267,19 @@ describe('plan service', () => {
   })
 })
 
+describe('plan service: GPUs in use', () => {
+  it('a capture with 46.7 GiB held elsewhere: the plan says once that it sized the engines to the free memory (not detect\'s warning too)', async () => {
+    const f = fakes({capture: 'a800-sxm4-80gb.busy-47848mib.table.txt'})
+    const detected = await f.deps.detect({})
+    expect(detected.warnings.filter((w) => w.includes('already used by other processes'))).toHaveLength(1)
+    const {result, warnings} = await planFromFlags(f.deps, {engine: 'vllm', fromFile: 'busy.txt'})
+    expect(result.plan.fits).toBe(true)
+    expect(warnings).toContain('memory already in use by other processes (GPU 0 46.7 GiB of 80 GiB): the plan sizes each engine against what is free on its GPUs')
+    expect(warnings.filter((w) => /in use|already used/.test(w))).toHaveLength(1)
+    expect(result.plan.gpuMemoryUtilization).toBeLessThan(0.9)
+  })
+})
+
 describe('plan service: work only for what is shown', () => {
   it('candidateCommands false: each candidate\'s command is built on first read, and is the one --json prints', async () => {
     const flags: PlanFlags = {count: 8, gpu: 'H100', headAddress: '10.0.0.1', nodes: 2}

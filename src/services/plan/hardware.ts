@@ -30,6 +30,9 @@ export async function resolveHardware(deps: PlanDeps, catalog: Catalog, flags: P
     throw error
   }
 
-  warnings.push(...detected.warnings)
+  // Memory in use: the hardware notes say it with what the plan did about it (sized to the free memory).
+  // (classify.js is loaded already: detect uses it; a --gpu plan does not load it.)
+  const {isBusyMemoryWarning} = await import('../../core/detect/classify.js')
+  warnings.push(...detected.warnings.filter((w) => !isBusyMemoryWarning(w)))
   return hardwareFromDetect(detected.result, catalog.gpus, {count: flags.count, nodes: flags.nodes})
 }
