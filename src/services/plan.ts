@@ -20,7 +20,6 @@ import {noCandidates} from './plan/errors.js'
 import {planDisaggregatedLazily} from './plan/pd.js'
 import {checkFlags, checkPins, DEFAULT_CONTEXT, DEFAULT_HOST, DEFAULT_PORT, type PlanFlags} from './plan/flags.js'
 import {resolveHardware} from './plan/hardware.js'
-import {kubernetesYaml} from './plan/kubernetes.js'
 import {checkContext, selectModels} from './plan/models.js'
 
 export type {PlanHardware, PlanResult} from '../core/planner/plan-result.schema.js'
@@ -157,6 +156,7 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
 
   let kubernetesWritten: string | null = null
   if (flags.kubernetes && plan.fits) {
+    const {kubernetesYaml} = await import('./plan/kubernetes.js')
     const yaml = await kubernetesYaml(result, flags.kubernetesName ?? 'r1', chosen)
     kubernetesWritten = deps.writeFile(flags.kubernetes, yaml, {force: flags.force})
   }
