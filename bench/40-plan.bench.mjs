@@ -8,7 +8,11 @@ import {BIN, report, ROOT, timeNode} from './lib.mjs'
 export async function run() {
   const ratio = report('r1 plan --gpu H200 --count 8 --json', timeNode([BIN, 'plan', '--gpu', 'H200', '--count', '8', '--json'], {runs: 10}))
   console.log(`  target ≤ 3.00× node -e 0: ${ratio <= 3 ? 'met' : 'NOT MET'}`)
+  report('r1 plan --gpu H200 --count 8 (for people)', timeNode([BIN, 'plan', '--gpu', 'H200', '--count', '8'], {runs: 10}))
   report('r1 plan --gpu H100 --count 8 --nodes 2 --json', timeNode([BIN, 'plan', '--gpu', 'H100', '--count', '8', '--nodes', '2', '--json'], {runs: 10}))
+  // Disaggregated (issue 13's Done-when): the PD search, and every candidate's command on 13 nodes in the JSON.
+  const pd = ['plan', '--gpu', 'H100', '--count', '8', '--nodes', '13', '--input-tokens', '2000', '--output-tokens', '2000']
+  report('r1 plan --gpu H100 --count 8 --nodes 13 --input-tokens 2000 --output-tokens 2000 --json', timeNode([BIN, ...pd, '--json'], {runs: 10}))
 
   // In one process: every model × checkpoint × both engines × every layout, as r1 report runs it per fleet entry.
   const url = (p) => pathToFileURL(join(ROOT, 'dist', 'src', p)).href

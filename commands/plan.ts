@@ -52,7 +52,7 @@ ${EXIT_CODE_HELP}`
       deps.choose = (choices, index) => pickPlan(choices, index)
     }
 
-    const {kubernetesWritten, result, warnings, written} = await planFromFlags(deps, {...toPlanFlags(flags), force: flags.force, kubernetes: flags.kubernetes, out: flags.out, yes: flags.yes})
+    const {kubernetesWritten, result, warnings, written} = await planFromFlags(deps, {...toPlanFlags(flags), candidateCommands: this.jsonEnabled(), force: flags.force, kubernetes: flags.kubernetes, out: flags.out, yes: flags.yes})
     this.addWarnings(warnings)
     if (!this.jsonEnabled()) {
       const {renderPlan} = await import('../src/cli/render/plan.js')

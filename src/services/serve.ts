@@ -135,7 +135,7 @@ export async function serveFromFlags(
   const resolvePlan = async (): Promise<{plan: PlanConfig; source: 'file' | 'flags'}> => {
     if (flags.plan) return {plan: await readPlanFromDisk(flags.plan), source: 'file'}
     const deps = planDeps(ctx, flags.profiles)
-    const {result, warnings} = await planFromFlags(deps, {...ui.planFlags, yes: true})
+    const {result, warnings} = await planFromFlags(deps, {...ui.planFlags, candidateCommands: false, yes: true})
     for (const w of warnings) events.warn?.(w)
     if (!result.plan.fits) throw doesNotFit(result)
     return {plan: result.plan, source: 'flags'}

@@ -92,7 +92,9 @@ describe('detect (live)', () => {
     expect(runner.calls).toEqual([QUERY, []])
     expect(r).toMatchObject({host: null, interconnect: null})
     expect(r.gpus[0]).toMatchObject({architecture: 'ada', computeCapability: '8.9', memoryUsedMiB: 3000})
-    expect(warnings).toEqual(['GPU 0 (NVIDIA GeForce RTX 4090): 3000 MiB of 24564 MiB already used by other processes; an engine sized for the whole card will not start.'])
+    expect(warnings).toEqual([
+      'GPU 0 (NVIDIA GeForce RTX 4090): 3000 MiB of 24564 MiB already used by other processes: r1 plan sizes engines to the 21564 MiB that are free (a smaller KV cache); vLLM 0.9.1 or newer started with its default --gpu-memory-utilization 0.9 will not start while less than 90% is free.',
+    ])
   })
 
   it('an old driver that rejects compute_cap: asked again without it, classified by name', async () => {

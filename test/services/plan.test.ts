@@ -12,7 +12,10 @@ import {PlanFile} from '../../src/core/planner/plan.schema.js'
 import {PlanResult} from '../../src/core/planner/plan-result.schema.js'
 import type {Catalog} from '../../src/core/profiles/catalog.js'
 import {writeFileAtomic} from '../../src/io/files.js'
+import {gpuSpecFromProfile} from '../../src/core/profiles/gpus.js'
 import {checkPins, doesNotFit, type PlanDeps, type PlanFlags, planFromFlags} from '../../src/services/plan.js'
+import {planDisaggregated} from '../../src/services/plan-pd.js'
+import {planDisaggregatedLazily} from '../../src/services/plan/pd.js'
 import {FIXTURES, ROOT} from '../helpers/cli.js'
 
 const catalog = JSON.parse(readFileSync(join(ROOT, 'dist', 'catalog.json'), 'utf8')) as Catalog
@@ -261,6 +264,60 @@ describe('plan service', () => {
     const {result} = await plan({count: 8, dp: 8, engine: 'sglang', ep: 8, gpu: 'B200', model: 'r1', quantization: 'fp4', tp: 8})
     expect(result.plan).toMatchObject({dataParallel: 8, dpAttention: true, engine: 'sglang', expertParallel: 8, fits: true, tensorParallel: 8})
     expect(result.plan.command.argv).toEqual(expect.arrayContaining(['--enable-dp-attention', '--quantization', 'modelopt_fp4']))
+  })
+})
+
+describe('plan service: GPUs in use', () => {
+  it('a capture with 46.7 GiB held elsewhere: the plan says once that it sized the engines to the free memory (not detect\'s warning too)', async () => {
+    const f = fakes({capture: 'a800-sxm4-80gb.busy-47848mib.table.txt'})
+    const detected = await f.deps.detect({})
+    expect(detected.warnings.filter((w) => w.includes('already used by other processes'))).toHaveLength(1)
+    const {result, warnings} = await planFromFlags(f.deps, {engine: 'vllm', fromFile: 'busy.txt'})
+    expect(result.plan.fits).toBe(true)
+    expect(warnings).toContain('memory already in use by other processes (GPU 0 46.7 GiB of 80 GiB): the plan sizes each engine against what is free on its GPUs')
+    expect(warnings.filter((w) => /in use|already used/.test(w))).toHaveLength(1)
+    expect(result.plan.gpuMemoryUtilization).toBeLessThan(0.9)
+  })
+})
+
+describe('plan service: work only for what is shown', () => {
+  it('candidateCommands false: each candidate\'s command is built on first read, and is the one --json prints', async () => {
+    const flags: PlanFlags = {count: 8, gpu: 'H100', headAddress: '10.0.0.1', nodes: 2}
+    const eager = await plan(flags)
+    const lazy = await plan({...flags, candidateCommands: false})
+    const others = lazy.result.candidates.filter((c) => c !== lazy.result.plan)
+    expect(others.length).toBeGreaterThan(10)
+    for (const c of others) expect(Object.getOwnPropertyDescriptor(c, 'command')?.get).toBeTypeOf('function')
+    expect(Object.getOwnPropertyDescriptor(lazy.result.plan, 'command')?.value).toEqual(eager.result.plan.command)
+    // Read, the commands are the eager ones (every node of the 2-node ones), the same object on every read.
+    expect(JSON.parse(JSON.stringify(lazy.result))).toEqual(JSON.parse(JSON.stringify(eager.result)))
+    expect(others.some((c) => c.command.nodes.length === 2)).toBe(true)
+    for (const c of others) expect(c.command).toBe(c.command)
+    expect(lazy.warnings).toEqual(eager.warnings)
+  })
+
+  // planDisaggregatedLazily answers without loading the PD search exactly where planDisaggregated has nothing to say.
+  const r1 = catalog.models.find((m) => m.id === 'deepseek-r1')!
+  const distill = catalog.models.find((m) => m.architecture.kind !== 'mla-moe')!
+  const cases = (['auto', 'on', 'off'] as const).flatMap((mode) =>
+    [1, 2, 4].flatMap((nodes) => [r1, distill].flatMap((model) => [true, false].map((given) => ({given, mode, model, nodes})))),
+  )
+  it.each(cases.map((c) => [c.mode, c.nodes, c.model.id, c.given, c] as const))('--disaggregate %s, %i node(s), %s, workload given %s: the same answer as planDisaggregated', async (_m, _n, _id, _g, c) => {
+    const args = {
+      addresses: [],
+      catalog,
+      checkpoint: c.model.checkpoints[0],
+      contextLength: 32_768,
+      engine: catalog.engines.find((e) => e.id === 'sglang')!,
+      engineVersion: '0.5.14',
+      hardware: {gpu: gpuSpecFromProfile(catalog.gpus.find((g) => g.id === 'h100-sxm')!), gpusPerNode: 8, nodes: c.nodes},
+      kvCacheDtype: 'auto' as const,
+      mode: c.mode,
+      model: c.model,
+      routerPort: 8000,
+      workload: {given: c.given, inputTokens: 2000, itlMs: null, outputTokens: 2000, ttftMs: null},
+    }
+    expect(await planDisaggregatedLazily(args)).toEqual(planDisaggregated(args))
   })
 })
 

@@ -94,6 +94,25 @@ export function classifyGpus(raw: readonly RawGpu[], catalog: readonly GpuProfil
   return {gpus, warnings: [...warnings, ...servingWarnings(gpus)]}
 }
 
+const BUSY = 'already used by other processes'
+
+/**
+ * Memory other processes hold: what r1 plan does about it (it sizes the engines to the free memory, memory.ts
+ * busyGpus), and what an engine started by hand with its defaults does (vLLM 0.9.1 and later checks at start
+ * that total × --gpu-memory-utilization, 0.9 by default, is free; SGLang's pool shrinks with the free memory).
+ */
+function busyWarning(index: number, name: string, usedMiB: number, totalMiB: number | null): string {
+  if (totalMiB === null) return `GPU ${index} (${name}): ${usedMiB} MiB ${BUSY}: r1 plan sizes engines to the memory that is free (a smaller KV cache).`
+  const freeMiB = totalMiB - usedMiB
+  const vllm = freeMiB < 0.9 * totalMiB ? '; vLLM 0.9.1 or newer started with its default --gpu-memory-utilization 0.9 will not start while less than 90% is free' : ''
+  return `GPU ${index} (${name}): ${usedMiB} MiB of ${totalMiB} MiB ${BUSY}: r1 plan sizes engines to the ${freeMiB} MiB that are free (a smaller KV cache)${vllm}.`
+}
+
+/** The warning about memory other processes hold (r1 plan says the same in its hardware notes, with what it did). */
+export function isBusyMemoryWarning(warning: string): boolean {
+  return warning.includes(BUSY)
+}
+
 /** Warnings that matter for serving: no engine for this architecture, memory already in use, MIG on. */
 export function servingWarnings(gpus: readonly DetectedGpu[]): string[] {
   const out: string[] = []
@@ -102,10 +121,7 @@ export function servingWarnings(gpus: readonly DetectedGpu[]): string[] {
       out.push(`GPU ${g.index} (${g.name}): ${g.architecture} (compute capability ${g.computeCapability}) is not supported by vLLM or SGLang (both need 7.0 or newer).`)
     }
 
-    if (g.memoryUsedMiB !== null && g.memoryUsedMiB > USED_WARN_MiB && !g.mig) {
-      const total = g.memoryTotalMiB === null ? '' : ` of ${g.memoryTotalMiB} MiB`
-      out.push(`GPU ${g.index} (${g.name}): ${g.memoryUsedMiB} MiB${total} already used by other processes; an engine sized for the whole card will not start.`)
-    }
+    if (g.memoryUsedMiB !== null && g.memoryUsedMiB > USED_WARN_MiB && !g.mig) out.push(busyWarning(g.index, g.name, g.memoryUsedMiB, g.memoryTotalMiB))
 
     if (g.mig) {
       const n = g.mig.instances.length

@@ -27,7 +27,9 @@ const ZERO_ARITY = new Set(['store_true', 'store_false', 'store_const', 'count',
 const ENTRY = {sglang: ['python3', '-m', 'sglang.launch_server'], vllm: ['vllm', 'serve']} as const
 
 function looksLikeOption(token: string): boolean {
-  return token.startsWith('-') && token !== '-' && !/^-\d+$|^-\d*\.\d+$/.test(token)
+  if (token.charCodeAt(0) !== 45) return false
+  // "--anything" is an option; "-", "-3" and "-.5" are values.
+  return token.charCodeAt(1) === 45 || (token !== '-' && !/^-\d+$|^-\d*\.\d+$/.test(token))
 }
 
 /** A value r1's launcher fills in from the environment (`${NAME}`): its text is only known at launch. */
@@ -88,7 +90,19 @@ export function typeProblem(iface: EngineInterface, option: CliOption, value: st
   }
 }
 
+// A plan gates the command of every candidate, and on several nodes every node's: the same option values
+// come back hundreds of times. Options are per release (interface.ts), so the memo is per release too.
+const valueProblems = new WeakMap<CliOption, Map<string, string | null>>()
+
 function valueProblem(iface: EngineInterface, option: CliOption, value: string): string | null {
+  let memo = valueProblems.get(option)
+  if (!memo) valueProblems.set(option, (memo = new Map()))
+  let problem = memo.get(value)
+  if (problem === undefined) memo.set(value, (problem = checkValue(iface, option, value)))
+  return problem
+}
+
+function checkValue(iface: EngineInterface, option: CliOption, value: string): string | null {
   const typed = typeProblem(iface, option, value)
   if (typed) return typed
   if (isEnvRef(value) || valueAllowed(option, value)) return null

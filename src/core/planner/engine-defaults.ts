@@ -57,6 +57,18 @@ export function inCcRange(cc: string, range: {maxCc: string | null; minCc: strin
 export function pickAttentionBackend(engine: EngineProfile, model: ModelProfile, gpu: Pick<GpuSpec, 'architecture' | 'computeCapability'>, kv: KvCacheDtypeRequest): AttentionBackend | null {
   const cc = gpuCc(gpu) ?? '8.0'
   const kind = model.architecture.kind === 'mla-moe' ? 'mla' : 'mha'
+  // Asked for every candidate of the search with the same few answers: memoised per engine profile.
+  let memo = backendMemo.get(engine)
+  if (!memo) backendMemo.set(engine, (memo = new Map()))
+  const key = `${kind}|${cc}|${kv}`
+  let picked = memo.get(key)
+  if (picked === undefined) memo.set(key, (picked = pickBackend(engine, kind, cc, kv)))
+  return picked
+}
+
+const backendMemo = new WeakMap<EngineProfile, Map<string, AttentionBackend | null>>()
+
+function pickBackend(engine: EngineProfile, kind: 'mla' | 'mha', cc: string, kv: KvCacheDtypeRequest): AttentionBackend | null {
   const candidates = engine.attentionBackends.filter((b) => b.kind === kind && inCcRange(cc, b)).sort((x, y) => x.priority - y.priority)
   if (kv === 'fp8') return candidates.find((b) => b.fp8Kv) ?? null
   return candidates[0] ?? null

@@ -28,9 +28,16 @@ function versionParts(v: string): number[] {
 export const GiB = 1024 ** 3
 export const MiB = 1024 ** 2
 
+// The search asks for the era of the same one or two releases for every candidate.
+const rowMemo = new WeakMap<readonly unknown[], Map<string, unknown>>()
+
 /** The first row whose `from` is at or below the version (rows sorted newest first). */
 function rowFor<T extends {from: string}>(rows: readonly T[], version: string): T {
-  return rows.find((r) => compareVersions(version, r.from) >= 0) ?? rows.at(-1)!
+  let memo = rowMemo.get(rows)
+  if (!memo) rowMemo.set(rows, (memo = new Map()))
+  let row = memo.get(version) as T | undefined
+  if (row === undefined) memo.set(version, (row = rows.find((r) => compareVersions(version, r.from) >= 0) ?? rows.at(-1)!))
+  return row
 }
 
 // ---------------------------------------------------------------------------------------------

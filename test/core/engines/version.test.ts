@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {compareVersions, parseVersion} from '../../../src/core/engines/version.js'
+import {atLeast, before, compareVersions, parseVersion} from '../../../src/core/engines/version.js'
 import {engineFlagsFor, resolveRelease} from '../../../src/core/engines/versions.js'
 import type {R1Error} from '../../../src/core/errors.js'
 
@@ -15,6 +15,19 @@ describe('parseVersion', () => {
     [' 0.11.0\n', [0, 11, 0], 'final', 0],
   ])('%j', (raw, release, phase, phaseNumber) => {
     expect(parseVersion(raw)).toMatchObject({phase, phaseNumber, release})
+  })
+
+  it.each([
+    ['0.4.4.post2', null, 2, null],
+    ['0.5.0rc2', {kind: 'rc', number: 2}, null, null],
+    ['0.5.0rc2.dev1', {kind: 'rc', number: 2}, null, 1],
+    ['0.4.6.post1.dev3', null, 1, 3],
+    ['1.0alpha1', {kind: 'a', number: 1}, null, null],
+    ['1.0-beta.2', {kind: 'b', number: 2}, null, null],
+    ['1.0c1', {kind: 'rc', number: 1}, null, null],
+    ['0.9.1.dev705+g01220ce89', null, null, 705],
+  ])('%j: pre %j, post %j, dev %j', (raw, pre, post, dev) => {
+    expect(parseVersion(raw)).toMatchObject({dev, post, pre})
   })
 
   it.each(['', 'latest', 'main', '0.x.1', '1.2.3-beta-weird'])('rejects %j', (raw) => {
@@ -33,6 +46,67 @@ describe('compareVersions', () => {
     }
 
     expect(compareVersions(parseVersion('0.9.0')!, parseVersion('v0.9')!)).toBe(0)
+  })
+
+  // PEP 440's own example of the order (packaging.version sorts it the same way).
+  const pep440 = ['1.0.dev456', '1.0a1', '1.0a2.dev456', '1.0a12.dev456', '1.0a12', '1.0b1.dev456', '1.0b2', '1.0b2.post345.dev456', '1.0b2.post345', '1.0rc1.dev456', '1.0rc1', '1.0', '1.0.post456.dev34', '1.0.post456', '1.1.dev1']
+  it('orders PEP 440\'s example: dev, a, b, rc with their dev and post parts', () => {
+    for (let i = 0; i + 1 < pep440.length; i++) {
+      const a = parseVersion(pep440[i])!
+      const b = parseVersion(pep440[i + 1])!
+      expect(compareVersions(a, b), `${pep440[i]} < ${pep440[i + 1]}`).toBeLessThan(0)
+      expect(compareVersions(b, a), `${pep440[i + 1]} > ${pep440[i]}`).toBeGreaterThan(0)
+      expect(compareVersions(a, parseVersion(pep440[i])!)).toBe(0)
+    }
+  })
+
+  it.each([
+    ['0.5.0rc2.dev1', '0.5.0rc1', 1], // a dev build of rc2 is after rc1 (it was before: "dev" outranked the rc part)
+    ['0.4.6.post1.dev2', '0.4.6', 1], // a dev build of post1 is after the release
+    ['0.5.0a1', '0.5.0rc0', -1], // a < rc (they compared equal by number)
+    ['0.9.0.1', '0.9.0.post1', 1], // a fourth release number is a new release, above any post of 0.9.0
+  ])('%s vs %s: %i', (a, b, sign) => {
+    expect(Math.sign(compareVersions(parseVersion(a)!, parseVersion(b)!))).toBe(sign)
+  })
+})
+
+describe('atLeast: a floor (the first release with a flag or behaviour)', () => {
+  it.each([
+    // The bug: the version's post part was dropped, so a post-release was never at least itself.
+    ['0.4.4.post2', '0.4.4.post2', true],
+    ['0.4.4.post3', '0.4.4.post2', true],
+    ['0.4.4.post1', '0.4.4.post2', false],
+    ['0.4.4', '0.4.4.post2', false],
+    ['0.4.5', '0.4.4.post2', true],
+    ['0.4.10.post2', '0.4.10.post2', true],
+    ['0.4.10.post1', '0.4.10.post2', false],
+    // A build on its way to the floor counts as the floor (nightlies and release candidates have its code).
+    ['0.9.1.dev705+g01220ce89', '0.9.1', true],
+    ['0.9.1rc1', '0.9.1', true],
+    ['0.9.1rc1.dev3', '0.9.1', true],
+    ['0.4.4.post2.dev1', '0.4.4.post2', true],
+    ['0.9.0.dev1', '0.9.1', false],
+    // A pre-release floor is compared as such.
+    ['0.5.0rc2', '0.5.0rc2', true],
+    ['0.5.0rc1', '0.5.0rc2', false],
+    ['0.5.0rc2.dev4', '0.5.0rc2', true],
+    ['0.5.0', '0.5.0rc2', true],
+    ['0.5.0b3', '0.5.0rc2', false],
+    // Plain releases, as every floor in r1's data is today.
+    ['0.9.0', '0.9.0', true],
+    ['0.8.5.post1', '0.9.0', false],
+    ['0.9.0.1', '0.9.0', true],
+    ['0.10.0', '0.9.0', true],
+    ['0.10.2', '0.10.2', true],
+    ['0.10.1.1', '0.10.2', false],
+    ['v0.20.1', '0.20', true],
+  ] as const)('%s ≥ %s: %s', (version, floor, expected) => {
+    expect(atLeast(parseVersion(version)!, floor)).toBe(expected)
+    expect(before(parseVersion(version)!, floor)).toBe(!expected)
+  })
+
+  it('refuses a floor that is not a version (a typo in the rules is a bug)', () => {
+    expect(() => atLeast(parseVersion('0.9.0')!, 'zero-nine')).toThrow('bad version floor zero-nine')
   })
 })
 
@@ -66,6 +140,16 @@ describe('engineFlagsFor: the release whose interface applies', () => {
       }
     })()
     expect(error).toMatchObject({code: 'R1_USAGE', message: 'vllm 0.6.6 is older than every release r1 knows (0.7.3 to 0.21.0): r1 supports vllm 0.7.3 to 0.21.0'})
+  })
+
+  // semantics.ts `until: '0.4.10.post2'`: the behaviour ends AT that release (atLeast dropped the post part before).
+  it.each([
+    ['0.4.10', true],
+    ['0.4.10.post1', true],
+    ['0.4.10.post2', false],
+    ['0.5.0rc0', false],
+  ] as const)('sglang %s: --enable-ep-moe implies the EP size = %s', (version, expected) => {
+    expect(engineFlagsFor('sglang', version).has('ep-moe-implies-ep-size')).toBe(expected)
   })
 
   it('refuses a semantic rule id that does not exist (a typo would silently drop a behaviour)', () => {
