@@ -137,12 +137,14 @@ export async function planFromFlags(deps: PlanDeps, flags: PlanFlags): Promise<P
     )
   }
 
+  const recommendedIndex = plan.fits ? ranked.indexOf(chosen) : -1
   const result: PlanResult = {
     // Every candidate's command now (--json prints them), or each on first read (people and serve see the recommendation's only).
     candidates: ranked.map((c) => (c === chosen ? plan : flags.candidateCommands === false ? withLazyCommand(c, options) : withCommand(c, options))),
     disaggregated,
     hardware: info,
     plan,
+    recommendedIndex: recommendedIndex < 0 ? null : recommendedIndex,
     rule: RECOMMENDATION_RULE,
     why: reasons,
     ...(calibration ? {calibration} : {}),

@@ -76,6 +76,7 @@ describe('plan service', () => {
     expect(p.command.argv).toEqual(expect.arrayContaining(['--tp-size', '8', '--host', '127.0.0.1', '--port', '8000']))
     expect(p.command.nodes).toEqual([])
     expect(result.candidates[0]).toEqual(p)
+    expect(result.recommendedIndex).toBe(0)
     for (const c of result.candidates) expect(c.command.argv.length).toBeGreaterThan(3)
     expect(result.why).toHaveLength(4)
     expect(warnings.some((w) => /HF_TOKEN|token/i.test(w) && /=/.test(w))).toBe(false)
@@ -237,6 +238,18 @@ describe('plan service', () => {
     const e = await codeOf(plan(flags))
     expect(e.code).toBe('R1_INVALID_FLAGS')
     expect(e.message).toBe(message)
+  })
+
+  it('the recommended row is marked in JSON too: recommendedIndex points at the plan among the candidates, null when nothing fits', async () => {
+    for (const flags of [{count: 8, gpu: 'H200', goal: 'latency' as const}, {count: 2, gpu: 'H100', model: 'deepseek-r1-distill-qwen-32b'}]) {
+      const {result} = await plan(flags)
+      expect(result.recommendedIndex).not.toBeNull()
+      expect(result.candidates[result.recommendedIndex ?? -1]).toEqual(result.plan)
+    }
+
+    const none = (await plan({count: 1, gpu: 'T4', model: 'deepseek-r1'})).result
+    expect(none.plan.fits).toBe(false)
+    expect(none.recommendedIndex).toBeNull()
   })
 
   it('an unknown GPU or model', async () => {

@@ -41,6 +41,11 @@ export const PlanResult = z
     why: z.array(z.string()).describe('why this plan, in two to four lines'),
     rule: z.string().describe('the recommendation rule'),
     candidates: z.array(PlanConfig).describe('the best layout of each model × checkpoint × engine, best first'),
+    recommendedIndex: z
+      .number()
+      .int()
+      .nullable()
+      .describe("the recommended plan's index in candidates (the row plan marks with *); null when nothing fits or the plan is not among them"),
     disaggregated: DisaggregatedPlan.nullable().describe('the prefill/decode plan for R1 on several nodes (or --disaggregate on); recommended=true when it is the answer'),
     calibration: PlanCalibration.optional().describe("this machine's calibration records the plan used (r1 calibrate); absent when the hardware was described, not detected"),
   })
