@@ -10,6 +10,7 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
+import {busyTable} from '../helpers/busy-capture.js'
 import {FIXTURES, runCli} from '../helpers/cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'r1-captures-'))
@@ -39,6 +40,17 @@ describe('captures that are not a real machine', () => {
     const huge = await runCli(['detect', '--from-file', file('huge.csv', `${row(0, undefined, '100000000000000000000')}\n`)])
     expect(huge.exitCode).toBe(2)
     expect(huge.stderr).toMatch(/memory.total 100000000000000000000 MiB \(a GPU has 0 to \d+ MiB\)/)
+  })
+
+  it('909 GPUs, 796 of them busy: one warning line naming how many and which, not one per GPU', async () => {
+    const r = await runCli(['detect', '--from-file', file('busy909.txt', busyTable(909, (i) => (i % 8 === 6 ? 1 : 20_304)))])
+    expect(r.exitCode, r.stderr).toBe(0)
+    expect(r.stdout.trim().split('\n')).toHaveLength(910) // the header and every GPU
+    const busy = r.stderr.split('\n').filter((l) => l.includes('already used by other processes'))
+    expect(busy).toHaveLength(1)
+    expect(busy[0]).toContain('GPUs 0-5, 7-13, 15-21, ')
+    expect(busy[0]).toContain('(796 of 909, NVIDIA H100 80GB HBM3): 20304 MiB each already used by other processes')
+    expect(r.stderr.length).toBeLessThan(600) // one line per GPU was 118,507 bytes
   })
 
   it('60,000 rows: refused for its size with the limit, at once', async () => {
