@@ -23,6 +23,8 @@ export interface EngineRecord {
   port: number
   /** The container's name under --docker (docker run --name); null or absent for an engine run directly. */
   container?: string | null
+  /** Under `r1 serve --role`: which piece of the disaggregated plan (roles.ts pieceName); null or absent otherwise. */
+  piece?: string | null
   /** The r1 that supervises it, by pid and start time (pids are reused). */
   r1Pid: number
   r1StartTime: number | null

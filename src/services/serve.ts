@@ -14,6 +14,7 @@ import {doesNotFit, type PlanContext, planDeps, type PlanFlags, planFromFlags} f
 import {commandFor, findProfile, result} from './serve/command.js'
 import {createServeDeps, sayOnce, type ServeDeps, type ServeEvents, type ServeOptions} from './serve/deps.js'
 import {launch} from './serve/launch.js'
+import {stopLeftovers} from './serve/leftovers.js'
 import {readPlanFileFromDisk, readPlanFromDisk} from './serve/plan-file.js'
 import {type ServeRole, serveRole} from './serve/roles.js'
 import {preflight} from './serve/preflight.js'
@@ -43,19 +44,6 @@ export async function serve(deps: ServeDeps, options: ServeOptions, given: Serve
   await stopLeftovers(deps, options, events)
   const {base, detected, node, spec} = await preflight(deps, options, events, {apiKeyEnv, plan, profile})
   return launch(deps, options, events, {apiKeyEnv, base, detected, node, plan, spec})
-}
-
-/**
- * An engine that a killed r1 left running (its record is in the state dir, no r1 supervises it) holds the GPUs
- * and maybe the port: stop it before preflight, and say so.
- */
-async function stopLeftovers(deps: ServeDeps, options: ServeOptions, events: ServeEvents): Promise<void> {
-  for (const e of deps.registry?.list() ?? []) {
-    if (e.supervised) continue
-    events.warn?.(`stopping ${e.engine} (pid ${e.pid}, port ${e.port}) left running by an r1 that was killed (${e.processes} process${e.processes === 1 ? '' : 'es'})`)
-    const gone = await deps.registry?.stopOrphan(e, options.stopTimeoutS * 1000)
-    if (!gone) events.warn?.(`some processes of that engine (marked R1_OWNER=${e.owner}) could not be stopped`)
-  }
 }
 
 /** `r1 serve --stop`: every engine r1 started on this machine, stopped (through its r1 when one still supervises it). */

@@ -4,14 +4,14 @@
  * memory are refused with their reason; UTF-16 (PowerShell's `>`) and UTF-8 with a BOM are read; escape sequences
  * in GPU names never reach the terminal; a capture of 60,000 rows is refused for its size with the limit.
  */
-import {spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, truncateSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {BIN, FIXTURES, runCli} from '../helpers/cli.js'
+import {busyTable} from '../helpers/busy-capture.js'
+import {FIXTURES, runCli} from '../helpers/cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'r1-captures-'))
 const fixture = (name: string) => readFileSync(join(FIXTURES, 'nvidia-smi', name), 'utf8')
@@ -42,6 +42,17 @@ describe('captures that are not a real machine', () => {
     expect(huge.stderr).toMatch(/memory.total 100000000000000000000 MiB \(a GPU has 0 to \d+ MiB\)/)
   })
 
+  it('909 GPUs, 796 of them busy: one warning line naming how many and which, not one per GPU', async () => {
+    const r = await runCli(['detect', '--from-file', file('busy909.txt', busyTable(909, (i) => (i % 8 === 6 ? 1 : 20_304)))])
+    expect(r.exitCode, r.stderr).toBe(0)
+    expect(r.stdout.trim().split('\n')).toHaveLength(910) // the header and every GPU
+    const busy = r.stderr.split('\n').filter((l) => l.includes('already used by other processes'))
+    expect(busy).toHaveLength(1)
+    expect(busy[0]).toContain('GPUs 0-5, 7-13, 15-21, ')
+    expect(busy[0]).toContain('(796 of 909, NVIDIA H100 80GB HBM3): 20304 MiB each already used by other processes')
+    expect(r.stderr.length).toBeLessThan(600) // one line per GPU was 118,507 bytes
+  })
+
   it('60,000 rows: refused for its size with the limit, at once', async () => {
     const rows = Array.from({length: 60_000}, (_, i) => row(i)).join('\n')
     const r = await runCli(['detect', '--from-file', file('60k.csv', `${rows}\n`)])
@@ -56,15 +67,10 @@ describe('captures that are not a real machine', () => {
     expect(r.exitCode).toBe(2)
     expect(r.stderr).toContain('is 50 MiB: r1 reads input files up to 16 MiB')
     const lines = `${row(0)}\n`.repeat(Math.ceil((50 * 2 ** 20) / (row(0).length + 1)))
-    // r1 stops reading stdin at the limit and exits: the rest of the pipe is refused (EPIPE), as `cat big | r1` sees.
-    const child = spawn(process.execPath, [BIN, 'detect', '--from-file', '-'], {env: {...process.env, CI: '1', NO_COLOR: '1'}})
-    let stderr = ''
-    child.stderr.on('data', (d) => (stderr += d))
-    child.stdin.on('error', () => {})
-    child.stdin.end(lines)
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-    expect(code).toBe(2)
-    expect(stderr).toMatch(/stdin is \d+ MiB: r1 reads input files up to 16 MiB/)
+    // r1 stops reading stdin at the limit and exits: the rest of the pipe is refused (EPIPE; runCli ignores it).
+    const piped = await runCli(['detect', '--from-file', '-'], {input: lines})
+    expect(piped.exitCode).toBe(2)
+    expect(piped.stderr).toMatch(/stdin is \d+ MiB: r1 reads input files up to 16 MiB/)
   })
 })
 

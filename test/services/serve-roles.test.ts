@@ -12,6 +12,7 @@ import type {DisaggregatedPlan} from '../../src/core/planner/pd/pd.schema.js'
 import type {PlanConfig} from '../../src/core/planner/plan.schema.js'
 import type {Catalog} from '../../src/core/profiles/catalog.js'
 import type {CaptureResult, Runner} from '../../src/io/exec.js'
+import type {EngineRecord, RecordedEngine, ServeRegistry} from '../../src/io/serve-registry.js'
 import {readProfileFiles} from '../../src/io/profiles.js'
 import {planFromFlags} from '../../src/services/plan.js'
 import type {ServeDeps, ServeOptions} from '../../src/services/serve.js'
@@ -45,7 +46,25 @@ function h100s(): DetectResult {
 
 const ok = (stdout: string): CaptureResult => ({exitCode: 0, notFound: false, stderr: '', stdout, timedOut: false})
 
-function harness(version = '0.5.14', healthy: (url: string, t: number) => boolean = () => true) {
+/** A registry holding `engines` (as list() gives them): what was recorded and which orphans were stopped. */
+function fakeRegistry(engines: RecordedEngine[] = []) {
+  const recorded: Omit<EngineRecord, 'r1Pid' | 'r1StartTime' | 'startedAt'>[] = []
+  const stopped: string[] = []
+  const registry: ServeRegistry = {
+    list: () => engines,
+    record: (e) => recorded.push(e),
+    remove() {},
+    async stopOrphan(e) {
+      stopped.push(e.owner)
+      return true
+    },
+    stopSupervised: async () => { throw new Error('unexpected stopSupervised') },
+  }
+  return {recorded, registry, stopped}
+}
+
+function harness(version = '0.5.14', healthy: (url: string, t: number) => boolean = () => true, registry?: ServeRegistry) {
+  const captures: string[][] = []
   const spawned: {argv: string[]; env: Record<string, string | undefined>; t: number}[] = []
   const probes: string[] = []
   const clock = {t: 0}
@@ -54,6 +73,11 @@ function harness(version = '0.5.14', healthy: (url: string, t: number) => boolea
     async capture(cmd, args) {
       const key = [cmd, ...args].join(' ')
       if (key === 'python3 -c import sglang; print(sglang.__version__)') return ok(`${version}\n`)
+      if (cmd === 'docker') {
+        captures.push([cmd, ...args])
+        return ok(args[0] === '--version' ? 'Docker version 27.3.1, build ce12230\n' : `${args.at(-1)}\n`)
+      }
+
       throw new Error(`unexpected command: ${key}`)
     },
     async spawn(cmd, args, opts = {}) {
@@ -81,6 +105,7 @@ function harness(version = '0.5.14', healthy: (url: string, t: number) => boolea
       stop = fn
       return () => {}
     },
+    registry,
     runner,
     async sleep(ms) {
       clock.t += ms
@@ -88,7 +113,7 @@ function harness(version = '0.5.14', healthy: (url: string, t: number) => boolea
     },
   }
   let stop: (s: 'SIGINT') => void = () => {}
-  return {clock, deps, interrupt: () => stop('SIGINT'), probes, spawned}
+  return {captures, clock, deps, interrupt: () => stop('SIGINT'), probes, spawned}
 }
 
 function options(over: Partial<ServeOptions> = {}): ServeOptions {
@@ -194,6 +219,52 @@ describe('serve --role (disaggregated plans)', () => {
       expect(argv[argv.indexOf('--api-key') + 1]).toBe(key)
       expect(shown[0][shown[0].indexOf('--api-key') + 1]).toBe('\${R1_API_KEY}')
     }
+  })
+
+  it('--docker prefill: the stop kills the container its docker run named, the one the registry recorded', async () => {
+    const reg = fakeRegistry()
+    const h = harness('0.5.14', () => true, reg.registry)
+    const run = serveRole(h.deps, options({docker: true, nodeRank: 0}), {ready: () => h.interrupt()}, file, 'prefill')
+    expect((await rejection(run)).code).toBe('R1_INTERRUPTED')
+    const argv = h.spawned[0].argv
+    expect(argv.slice(0, 3)).toEqual(['docker', 'run', '--rm'])
+    const name = argv[argv.indexOf('--name') + 1]
+    // prefill node 0 of the plan serves on 30000 (the probe above); --port 8000 is not the piece's port
+    expect(name).toBe('r1-serve-30000-prefill-0')
+    expect(h.captures).toEqual([['docker', '--version'], ['docker', 'kill', name]])
+    expect(reg.recorded).toEqual([expect.objectContaining({container: name, piece: name, port: 30000})])
+  })
+
+  it('--docker: every piece of the plan has its own container name (worker nodes share a port and a rank)', async () => {
+    const h = harness()
+    const r = await serveRole(h.deps, options({docker: true, dryRun: true}), {}, file, null)
+    const names = r.commands.map((c) => c.argv[c.argv.indexOf('--name') + 1])
+    expect(names).toHaveLength(file.disaggregated.nodes.length + 1)
+    expect(new Set(names).size).toBe(names.length)
+    expect(names.at(-1)).toBe(`r1-serve-${file.disaggregated.router.port}-router`)
+  })
+
+  it('orphans: a piece stops only the one recorded for itself, never another piece\'s or a plain serve\'s', async () => {
+    const orphan = (owner: string, piece: string | null, supervised = false): RecordedEngine => ({container: null, engine: 'sglang', host: '127.0.0.1', owner, pid: 100, piece, port: 30000, processes: 2, r1Pid: 1, r1StartTime: null, startedAt: '', supervised})
+    const reg = fakeRegistry([
+      orphan('same', 'r1-serve-30000-prefill-0'),
+      orphan('same-but-supervised', 'r1-serve-30000-prefill-0', true),
+      orphan('other-prefill', 'r1-serve-30000-prefill-1'),
+      orphan('decode', `r1-serve-${file.disaggregated.router.port}-decode-7`),
+      orphan('plain-serve', null),
+    ])
+    const h = harness('0.5.14', () => true, reg.registry)
+    const warnings: string[] = []
+    const run = serveRole(h.deps, options({nodeRank: 0}), {ready: () => h.interrupt(), warn: (w) => warnings.push(w)}, file, 'prefill')
+    expect((await rejection(run)).code).toBe('R1_INTERRUPTED')
+    expect(reg.stopped).toEqual(['same'])
+    expect(warnings).toContain('stopping sglang (pid 100, port 30000) left running by an r1 that was killed (2 processes)')
+    expect(reg.recorded).toEqual([expect.objectContaining({container: null, piece: 'r1-serve-30000-prefill-0'})])
+
+    const router = fakeRegistry([orphan('router', `r1-serve-${file.disaggregated.router.port}-router`), orphan('prefill', 'r1-serve-30000-prefill-0')])
+    const hr = harness('0.5.14', () => true, router.registry)
+    expect((await rejection(serveRole(hr.deps, options(), {ready: () => hr.interrupt()}, file, 'router'))).code).toBe('R1_INTERRUPTED')
+    expect(router.stopped).toEqual(['router'])
   })
 
   it('usage errors: no --role, or a --node-rank out of range', async () => {

@@ -108,20 +108,72 @@ function busyWarning(index: number, name: string, usedMiB: number, totalMiB: num
   return `GPU ${index} (${name}): ${usedMiB} MiB of ${totalMiB} MiB ${BUSY}: r1 plan sizes engines to the ${freeMiB} MiB that are free (a smaller KV cache)${vllm}.`
 }
 
+/** How long the list of GPU indices in the busy summary may grow before the rest is counted instead. */
+const INDEX_LIST_CHARS = 120
+
+/**
+ * GPU indices as ranges, in order: [0..7, 12] → "0-7, 12". Past `maxChars` the remaining GPUs are counted, not
+ * listed ("0-3, 5, 7, … and 400 more"), so the line stays short however many GPUs a capture lists.
+ */
+export function indexRanges(indices: readonly number[], maxChars = INDEX_LIST_CHARS): string {
+  const sorted = [...new Set(indices)].sort((a, b) => a - b)
+  const ranges: [number, number][] = []
+  for (const i of sorted) {
+    const last = ranges.at(-1)
+    if (last && i === last[1] + 1) last[1] = i
+    else ranges.push([i, i])
+  }
+
+  let text = ''
+  let listed = 0
+  for (const [a, b] of ranges) {
+    const part = a === b ? `${a}` : `${a}-${b}`
+    const next = text === '' ? part : `${text}, ${part}`
+    if (next.length > maxChars && text !== '') return `${text}, … and ${sorted.length - listed} more`
+    text = next
+    listed += b - a + 1
+  }
+
+  return text
+}
+
+/**
+ * One line for every GPU with memory other processes hold (a capture of a large cluster can list hundreds): how
+ * many, which (as ranges), how much, and what r1 plan and vLLM do about it, in busyWarning's words.
+ */
+function busySummary(busy: readonly DetectedGpu[], all: number): string {
+  const names = [...new Set(busy.map((g) => g.name))]
+  const used = busy.map((g) => g.memoryUsedMiB ?? 0)
+  const [lo, hi] = [Math.min(...used), Math.max(...used)]
+  const amount = lo === hi ? `${lo} MiB each` : `${lo} to ${hi} MiB each`
+  const vllmOff = busy.filter((g) => g.memoryTotalMiB !== null && (g.memoryTotalMiB - (g.memoryUsedMiB ?? 0)) < 0.9 * g.memoryTotalMiB)
+  const which = vllmOff.length === busy.length ? '' : ` (GPUs ${indexRanges(vllmOff.map((g) => g.index))})`
+  const vllm = vllmOff.length === 0 ? '' : `; vLLM 0.9.1 or newer started with its default --gpu-memory-utilization 0.9 will not start while less than 90% is free${which}`
+  return `GPUs ${indexRanges(busy.map((g) => g.index))} (${busy.length} of ${all}${names.length === 1 ? `, ${names[0]}` : ''}): ${amount} ${BUSY}: r1 plan sizes engines to the memory that is free (a smaller KV cache)${vllm}.`
+}
+
 /** The warning about memory other processes hold (r1 plan says the same in its hardware notes, with what it did). */
 export function isBusyMemoryWarning(warning: string): boolean {
   return warning.includes(BUSY)
 }
 
-/** Warnings that matter for serving: no engine for this architecture, memory already in use, MIG on. */
+/**
+ * Warnings that matter for serving: no engine for this architecture, memory already in use, MIG on. Memory in
+ * use on several GPUs is one line (busySummary) where the first of them is, not one line per GPU.
+ */
 export function servingWarnings(gpus: readonly DetectedGpu[]): string[] {
   const out: string[] = []
+  const busy: DetectedGpu[] = []
+  let busyAt = -1
   for (const g of gpus) {
     if (g.computeCapability && !engineSupportsComputeCapability(g.computeCapability)) {
       out.push(`GPU ${g.index} (${g.name}): ${g.architecture} (compute capability ${g.computeCapability}) is not supported by vLLM or SGLang (both need 7.0 or newer).`)
     }
 
-    if (g.memoryUsedMiB !== null && g.memoryUsedMiB > USED_WARN_MiB && !g.mig) out.push(busyWarning(g.index, g.name, g.memoryUsedMiB, g.memoryTotalMiB))
+    if (g.memoryUsedMiB !== null && g.memoryUsedMiB > USED_WARN_MiB && !g.mig) {
+      if (busy.length === 0) busyAt = out.push(busyWarning(g.index, g.name, g.memoryUsedMiB, g.memoryTotalMiB)) - 1
+      busy.push(g)
+    }
 
     if (g.mig) {
       const n = g.mig.instances.length
@@ -129,5 +181,6 @@ export function servingWarnings(gpus: readonly DetectedGpu[]): string[] {
     }
   }
 
+  if (busy.length > 1) out[busyAt] = busySummary(busy, gpus.length)
   return out
 }

@@ -61,6 +61,16 @@ export function containerName(port: number, rank: number): string {
   return `r1-serve-${port}-${rank}`
 }
 
+/**
+ * The container a `docker run` argv names (its `--name`), or null for an engine run directly. The one source of
+ * truth for the name: launch records it for a later r1, and the stop kills that container, whoever built the argv.
+ */
+export function containerIn(argv: readonly string[]): string | null {
+  if (argv[0] !== 'docker' || argv[1] !== 'run') return null
+  const at = argv.indexOf('--name')
+  return at === -1 ? null : (argv[at + 1] ?? null)
+}
+
 /** The command for the installed (or planned) version, this host, port and key; the plan's own when its profile is unknown. */
 function buildCommand(plan: PlanConfig, profile: Profile | null, version: string, options: ServeOptions, apiKeyEnv: string | null, events: ServeEvents): CommandSpec {
   if (!profile) {

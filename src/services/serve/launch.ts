@@ -14,7 +14,7 @@ import {compareKv, describePhase, INITIAL_LOG_STATE, type LogState, parseLogLine
 import type {PreflightCheck} from '../../core/serve/preflight.js'
 import type {ServeResult} from '../../core/serve/serve.schema.js'
 import {redactEnv} from '../../core/serve/usage.js'
-import {result} from './command.js'
+import {containerIn, result} from './command.js'
 import type {ServeDeps, ServeEvents, ServeOptions} from './deps.js'
 import {type EngineLog, supervise} from './supervise.js'
 
@@ -25,6 +25,8 @@ export interface LaunchInput {
   apiKeyEnv: string | null
   base: {checks: PreflightCheck[]; installedVersion: string | null; mode: 'serve'; version: string}
   detected?: DetectResult | null
+  /** Which piece of a disaggregated plan this is (roles.ts pieceName), kept in the registry record. */
+  piece?: string
 }
 
 const TAIL_LINES = 40
@@ -63,9 +65,7 @@ export async function launch(deps: ServeDeps, options: ServeOptions, events: Ser
   const proc = await deps.runner.spawn(argv[0], argv.slice(1), {env: launchEnv, logArgs: node.argv.slice(1), onLine: log.onLine})
   if (proc.pid > 0) {
     // The name the `docker run` argv gives its container (command.ts, roles.ts): a later r1 removes it by that name.
-    const named = node.argv[0] === 'docker' ? node.argv.indexOf('--name') : -1
-    const container = named === -1 ? null : (node.argv[named + 1] ?? null)
-    deps.registry?.record({container, engine: plan.engine, host: options.host, owner: proc.owner, pid: proc.pid, port: options.port})
+    deps.registry?.record({container: containerIn(node.argv), engine: plan.engine, host: options.host, owner: proc.owner, piece: input.piece ?? null, pid: proc.pid, port: options.port})
   }
 
   const record = (status: 'ready' | 'failed') => recordLaunch(deps, events, {argv, detected: input.detected ?? null, log, plan, version: base.version}, status)

@@ -21,9 +21,10 @@ import {formatDuration} from '../../core/serve/duration.js'
 import type {PreflightCheck} from '../../core/serve/preflight.js'
 import type {ServeResult} from '../../core/serve/serve.schema.js'
 import type {StopSignal} from '../../io/signals.js'
-import {containerName, findProfile, type Profile, result} from './command.js'
+import {findProfile, type Profile, result} from './command.js'
 import type {ServeDeps, ServeEvents, ServeOptions} from './deps.js'
 import {launch} from './launch.js'
+import {stopLeftovers} from './leftovers.js'
 import {preflight} from './preflight.js'
 
 export type ServeRole = PdRoleName | 'router'
@@ -79,6 +80,15 @@ function wrap(deps: ServeDeps, options: ServeOptions, d: DisaggregatedPlan, vers
   return {argv: pdDockerCommand(argv, env, {engine: d.engine, engineVersion: version, hfCachePath, name, passEnv: d.passEnv}), env: {}}
 }
 
+/**
+ * One piece of the plan on this machine, by the port it serves on (a worker node: the router's) and its node in
+ * the plan: the container's name under --docker, and the registry record's `piece`. Pieces of one plan may share
+ * a machine (a test bed, a small cluster), so each has its own name: two worker nodes share a port and a rank.
+ */
+export function pieceName(port: number, role: ServeRole, node: number | null): string {
+  return role === 'router' ? `r1-serve-${port}-router` : `r1-serve-${port}-${role}-${node}`
+}
+
 function nodeCommand(n: PdNode): NodeCommand {
   return {argv: n.argv, before: [], env: n.env, label: `node ${n.node}: ${n.role} ${n.instance}, rank ${n.rank}; r1 serve --role ${n.role} --node-rank ${n.roleRank}`, rank: n.node, role: n.rank === 0 ? 'head' : 'worker'}
 }
@@ -113,8 +123,8 @@ export async function serveRole(deps: ServeDeps, options: ServeOptions, events: 
   // Dry run: every node's command and the router's, for the plan's engine release.
   if (options.dryRun) {
     const built = pdCommands(plan, d, profile, d.engineVersion, events, apiKeyEnv)
-    const nodes = built.nodes.filter((n) => role === null || n.role === role).map((n) => ({...nodeCommand(n), ...wrap(deps, options, d, d.engineVersion, n.argv, n.env, containerName(n.httpPort ?? d.router.port, n.rank))}))
-    const router: NodeCommand = {...wrap(deps, options, d, d.engineVersion, built.router.argv, built.router.env, containerName(built.router.port, 0)), before: [], label: `router on node ${built.router.node}, port ${built.router.port}; r1 serve --role router`, rank: built.nodes.length, role: 'head'}
+    const nodes = built.nodes.filter((n) => role === null || n.role === role).map((n) => ({...nodeCommand(n), ...wrap(deps, options, d, d.engineVersion, n.argv, n.env, pieceName(n.httpPort ?? d.router.port, n.role, n.node))}))
+    const router: NodeCommand = {...wrap(deps, options, d, d.engineVersion, built.router.argv, built.router.env, pieceName(built.router.port, 'router', null)), before: [], label: `router on node ${built.router.node}, port ${built.router.port}; r1 serve --role router`, rank: built.nodes.length, role: 'head'}
     const spec: CommandSpec = {argv: nodes[0]?.argv ?? router.argv, env: {}, nodes: role === null || role === 'router' ? [...nodes, router] : nodes, passEnv: built.passEnv}
     // With vLLM the servers' key is VLLM_API_KEY by name (shown as "<from R1_API_KEY>"); the router's stays a ${R1_API_KEY} reference.
     const shown = result({...plan, nodes: d.ratio.prefillNodes + d.ratio.decodeNodes}, spec, {...options, nodeRank: null}, apiKeyEnv, {checks: [], installedVersion: null, mode: 'dry-run', version: d.engineVersion})
@@ -131,17 +141,19 @@ export async function serveRole(deps: ServeDeps, options: ServeOptions, events: 
   if (role === 'router') return serveRouter(deps, options, events, plan, d, profile, apiKeyEnv)
   const wanted = pick(d, role, options.nodeRank)
   const local = {...options, headAddress: null, host: '127.0.0.1', nodeRank: 0, port: wanted.httpPort ?? d.router.port}
+  const piece = pieceName(local.port, role, wanted.node)
+  await stopLeftovers(deps, options, events, piece)
   let spec: CommandSpec | null = null
   const commandFor = (version: string): CommandSpec => {
     const node = pick(pdCommands(plan, d, profile, version, events, apiKeyEnv), role, options.nodeRank)
     const passEnv = [...new Set([...d.passEnv, ...(apiKeyEnv ? [apiKeyEnv] : [])])]
-    spec = {...wrap(deps, options, {...d, passEnv}, version, node.argv, node.env, containerName(local.port, wanted.rank)), nodes: [], passEnv}
+    spec = {...wrap(deps, options, {...d, passEnv}, version, node.argv, node.env, piece), nodes: [], passEnv}
     return spec
   }
 
   const preflighted = await preflight(deps, local, events, {apiKeyEnv, command: commandFor, plan: rolePlan(plan, d, role, commandFor(d.engineVersion)), profile})
   const node: NodeCommand = {...preflighted.node, rank: wanted.rank, role: wanted.rank === 0 ? 'head' : 'worker'}
-  return launch(deps, local, events, {apiKeyEnv, base: preflighted.base, node, plan: rolePlan(plan, d, role, spec ?? preflighted.spec), spec: preflighted.spec})
+  return launch(deps, local, events, {apiKeyEnv, base: preflighted.base, node, piece, plan: rolePlan(plan, d, role, spec ?? preflighted.spec), spec: preflighted.spec})
 }
 
 /** The router: wait until every prefill and decode leader answers /health, then start it and wait for its own answer. */
@@ -157,6 +169,8 @@ async function serveRouter(deps: ServeDeps, options: ServeOptions, events: Serve
 
   const checks: PreflightCheck[] = []
   const port = built.router.port
+  const piece = pieceName(port, 'router', null)
+  await stopLeftovers(deps, options, events, piece)
   const free = await deps.isPortFree('0.0.0.0', port)
   const portCheck: PreflightCheck = free
     ? {detail: `port ${port} is free`, id: 'port', ok: true, suggestions: []}
@@ -164,13 +178,13 @@ async function serveRouter(deps: ServeDeps, options: ServeOptions, events: Serve
   checks.push(portCheck)
   events.check?.(portCheck)
   const passEnv = apiKeyEnv ? [apiKeyEnv] : []
-  const spec: CommandSpec = {...wrap(deps, options, {...d, passEnv}, d.engineVersion, built.router.argv, built.router.env, containerName(port, 0)), nodes: [], passEnv}
+  const spec: CommandSpec = {...wrap(deps, options, {...d, passEnv}, d.engineVersion, built.router.argv, built.router.env, piece), nodes: [], passEnv}
   const local = {...options, host: '127.0.0.1', nodeRank: null, port}
   if (!free) throw new R1Error('R1_PORT_BUSY', portCheck.detail, {data: result(plan, spec, local, apiKeyEnv, {checks, installedVersion: null, mode: 'serve', version: d.engineVersion}), suggestions: portCheck.suggestions})
 
   await waitForBackends(deps, options, events, backends)
   const node: NodeCommand = {argv: spec.argv, before: [], env: spec.env, rank: 0, role: 'head'}
-  return launch(deps, local, events, {apiKeyEnv, base: {checks, installedVersion: null, mode: 'serve', version: d.engineVersion}, node, plan, spec})
+  return launch(deps, local, events, {apiKeyEnv, base: {checks, installedVersion: null, mode: 'serve', version: d.engineVersion}, node, piece, plan, spec})
 }
 
 /**

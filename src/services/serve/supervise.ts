@@ -12,7 +12,7 @@ import type {ServeResult} from '../../core/serve/serve.schema.js'
 import {endpointUrl} from '../../core/serve/usage.js'
 import type {SpawnedProcess} from '../../io/exec.js'
 import {holdOpen, type StopSignal, wait} from '../../io/signals.js'
-import {containerName, ENGINE_NAMES} from './command.js'
+import {containerIn, ENGINE_NAMES} from './command.js'
 import type {ServeDeps, ServeEvents, ServeOptions} from './deps.js'
 
 /** What the engine's log has said so far: its phase, the last lines, the best diagnosis. */
@@ -99,10 +99,10 @@ export async function supervise(deps: ServeDeps, options: ServeOptions, events: 
       }
 
       await reap() // workers the engine forked and left behind
-      if (options.docker) {
-        // The docker client forwards SIGTERM to the container, but a SIGKILLed client leaves it running.
-        await deps.runner.capture('docker', ['kill', containerName(options.port, node.rank)], {timeoutMs: 30_000})
-      }
+      // The docker client forwards SIGTERM to the container, but a SIGKILLed client leaves it running: kill the
+      // container its `docker run` argv named (the name launch recorded), not a name rebuilt from the port.
+      const container = options.docker ? containerIn(node.argv) : null
+      if (container) await deps.runner.capture('docker', ['kill', container], {timeoutMs: 30_000})
     } finally {
       release()
     }
