@@ -17,6 +17,7 @@ import {redundantExperts, roleLayout, roleWeights} from './roles.js'
 
 export interface PublishedRate {
   id: string
+  /** Where it was published: a name and a public URL (printed by `r1 plan --json` and the report). */
   source: string
   /** Catalog GPU id. */
   gpu: string
@@ -39,14 +40,14 @@ export interface PublishedRate {
 }
 
 export const PUBLISHED_RATES: readonly PublishedRate[] = [
-  {conditions: '4 nodes EP32, 1K prompts, prefill saturated in isolation', fit: true, gpu: 'h100-sxm', gpusPerNode: 8, id: 'lmsys-h100-prefill-1k', inputTokens: 1000, per: 'node', phase: 'prefill', published: 57_674, quantization: 'fp8', source: 'LMSYS 96×H100 blog (2025-05-05) [P10]'},
-  {conditions: '4 nodes EP32, 2K prompts', fit: true, gpu: 'h100-sxm', gpusPerNode: 8, id: 'lmsys-h100-prefill-2k', inputTokens: 2000, per: 'node', phase: 'prefill', published: 54_543, quantization: 'fp8', source: 'LMSYS 96×H100 blog [P10]'},
-  {conditions: '4 nodes EP32, 4K prompts', fit: true, gpu: 'h100-sxm', gpusPerNode: 8, id: 'lmsys-h100-prefill-4k', inputTokens: 4000, per: 'node', phase: 'prefill', published: 50_302, quantization: 'fp8', source: 'LMSYS 96×H100 blog [P10]'},
-  {batchPerGpu: 256, conditions: '9 nodes EP72, 2K inputs, 256 requests per GPU, BF16 KV', epGpus: 72, fit: true, gpu: 'h100-sxm', gpusPerNode: 8, id: 'lmsys-h100-decode-2k', inputTokens: 2000, kvDtype: 'bf16', kvLength: 2000, per: 'node', phase: 'decode', published: 22_282, quantization: 'fp8', source: 'LMSYS 96×H100 blog [P10]'},
-  {batchPerGpu: 256, conditions: 'same, 4K KV with simulated MTP (attention slowed: not a clean decode point)', epGpus: 72, fit: false, gpu: 'h100-sxm', gpusPerNode: 8, id: 'lmsys-h100-decode-4k-mtp', inputTokens: 4000, kvDtype: 'bf16', kvLength: 4000, per: 'node', phase: 'decode', published: 17_373, quantization: 'fp8', source: 'LMSYS 96×H100 blog [P10]'},
-  {batchPerGpu: 88, conditions: 'production, EP144, mean KV 4,989; batch derived (14.8k / 8 GPUs / about 21 tok/s per request); KV precision assumed BF16', epGpus: 144, fit: false, gpu: 'h800', gpusPerNode: 8, id: 'deepseek-h800-decode', inputTokens: 2000, kvDtype: 'bf16', kvLength: 4989, per: 'node', phase: 'decode', published: 14_800, quantization: 'fp8', source: 'DeepSeek open-infra-index day 6 [P17]'},
-  {conditions: '2K input, FP8 attention + NVFP4 MoE (modelled with the NVFP4 checkpoint)', fit: false, gpu: 'gb200', gpusPerNode: 4, id: 'lmsys-gb200-prefill-fp4', inputTokens: 2000, per: 'gpu', phase: 'prefill', published: 26_156, quantization: 'fp4', source: 'LMSYS GB200 NVL72 part II (2025-09-25) [P12]'},
-  {conditions: '2K input, BF16 attention + FP8 MoE (modelled with the FP8 checkpoint: FP8 attention too)', fit: false, gpu: 'gb200', gpusPerNode: 4, id: 'lmsys-gb200-prefill-fp8', inputTokens: 2000, per: 'gpu', phase: 'prefill', published: 18_471, quantization: 'fp8', source: 'LMSYS GB200 NVL72 part II [P12]'},
+  {conditions: '4 nodes EP32, 1K prompts, prefill saturated in isolation', fit: true, gpu: 'h100-sxm', gpusPerNode: 8, id: 'lmsys-h100-prefill-1k', inputTokens: 1000, per: 'node', phase: 'prefill', published: 57_674, quantization: 'fp8', source: 'LMSYS blog, 96 H100 (2025-05-05): https://lmsys.org/blog/2025-05-05-large-scale-ep/'},
+  {conditions: '4 nodes EP32, 2K prompts', fit: true, gpu: 'h100-sxm', gpusPerNode: 8, id: 'lmsys-h100-prefill-2k', inputTokens: 2000, per: 'node', phase: 'prefill', published: 54_543, quantization: 'fp8', source: 'LMSYS blog, 96 H100 (2025-05-05): https://lmsys.org/blog/2025-05-05-large-scale-ep/'},
+  {conditions: '4 nodes EP32, 4K prompts', fit: true, gpu: 'h100-sxm', gpusPerNode: 8, id: 'lmsys-h100-prefill-4k', inputTokens: 4000, per: 'node', phase: 'prefill', published: 50_302, quantization: 'fp8', source: 'LMSYS blog, 96 H100 (2025-05-05): https://lmsys.org/blog/2025-05-05-large-scale-ep/'},
+  {batchPerGpu: 256, conditions: '9 nodes EP72, 2K inputs, 256 requests per GPU, BF16 KV', epGpus: 72, fit: true, gpu: 'h100-sxm', gpusPerNode: 8, id: 'lmsys-h100-decode-2k', inputTokens: 2000, kvDtype: 'bf16', kvLength: 2000, per: 'node', phase: 'decode', published: 22_282, quantization: 'fp8', source: 'LMSYS blog, 96 H100 (2025-05-05): https://lmsys.org/blog/2025-05-05-large-scale-ep/'},
+  {batchPerGpu: 256, conditions: 'same, 4K KV with simulated MTP (attention slowed: not a clean decode point)', epGpus: 72, fit: false, gpu: 'h100-sxm', gpusPerNode: 8, id: 'lmsys-h100-decode-4k-mtp', inputTokens: 4000, kvDtype: 'bf16', kvLength: 4000, per: 'node', phase: 'decode', published: 17_373, quantization: 'fp8', source: 'LMSYS blog, 96 H100 (2025-05-05): https://lmsys.org/blog/2025-05-05-large-scale-ep/'},
+  {batchPerGpu: 88, conditions: 'production, EP144, mean KV 4,989; batch derived (14.8k / 8 GPUs / about 21 tok/s per request); KV precision assumed BF16', epGpus: 144, fit: false, gpu: 'h800', gpusPerNode: 8, id: 'deepseek-h800-decode', inputTokens: 2000, kvDtype: 'bf16', kvLength: 4989, per: 'node', phase: 'decode', published: 14_800, quantization: 'fp8', source: 'DeepSeek inference system overview (open-infra-index, day 6): https://github.com/deepseek-ai/open-infra-index/blob/main/202502OpenSourceWeek/day_6_one_more_thing_deepseekV3R1_inference_system_overview.md'},
+  {conditions: '2K input, FP8 attention + NVFP4 MoE (modelled with the NVFP4 checkpoint)', fit: false, gpu: 'gb200', gpusPerNode: 4, id: 'lmsys-gb200-prefill-fp4', inputTokens: 2000, per: 'gpu', phase: 'prefill', published: 26_156, quantization: 'fp4', source: 'LMSYS blog, GB200 NVL72 part II (2025-09-25): https://lmsys.org/blog/2025-09-25-gb200-part-2/'},
+  {conditions: '2K input, BF16 attention + FP8 MoE (modelled with the FP8 checkpoint: FP8 attention too)', fit: false, gpu: 'gb200', gpusPerNode: 4, id: 'lmsys-gb200-prefill-fp8', inputTokens: 2000, per: 'gpu', phase: 'prefill', published: 18_471, quantization: 'fp8', source: 'LMSYS blog, GB200 NVL72 part II (2025-09-25): https://lmsys.org/blog/2025-09-25-gb200-part-2/'},
 ]
 
 export interface CalibrationRow {
