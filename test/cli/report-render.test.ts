@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {csvField, renderCsv} from '../../src/cli/render/report/csv.js'
-import {checkpointLabel, fmtConc, fmtContext, fmtCost, matrixRows} from '../../src/cli/render/report/format.js'
+import {checkpointLabel, fmtConc, fmtContext, fmtCost, fmtInt, matrixRows} from '../../src/cli/render/report/format.js'
 import {esc, renderHtml} from '../../src/cli/render/report/html.js'
 import {renderReport} from '../../src/cli/render/report/index.js'
 import {renderMarkdown} from '../../src/cli/render/report/markdown.js'
@@ -119,6 +119,30 @@ describe('table', () => {
     const first = lines[1].split('\t')
     expect(first.slice(0, 6)).toEqual(['8xB200', 'deepseek-ai/DeepSeek-R1', '8K', 'sglang', 'yes', 'TP8 DP8 EP8 (DP attention)'])
     expect(renderTable(result, {headers: false, tty: false}).split('\n')).toHaveLength(result.rows!.length)
+  })
+
+  it('on a 120-column terminal a pick where nothing fits still says why, in a few words; a split pick its layout and modelled rate', async () => {
+    const options = {contexts: '8k', fleet: '8xA100-40GB,4xP40,13x8xH100@2.99', goal: 'throughput', models: 'r1'} as const
+    const {result: narrow} = await runReport({loadCatalog: async () => catalog}, options)
+    const [a100, p40, h100] = narrow.picks
+    expect(a100).toMatchObject({fits: false, whyShort: 'needs 41.5 GiB/GPU; has 29.5'})
+    expect(a100.why[0]).toContain('weights need 41.5 GiB per GPU, 29.5 GiB usable')
+    expect(p40.whyShort).toMatch(/^needs [\d.]+ GiB\/GPU; has [\d.]+$/)
+    expect(h100.whyShort).toBeNull()
+    expect(h100.disaggregated).toMatchObject({prefillNodes: 2, decodeNodes: 11, ratio: '2:11'})
+    const lines = renderTable(narrow, {tty: true, width: 120}).split('\n')
+    const rows = lines.filter((l) => /^(FLEET|\d+x)/.test(l))
+    expect(rows.length).toBeGreaterThan(6)
+    for (const line of rows) expect(line.length, line).toBeLessThanOrEqual(120)
+    expect(lines.find((l) => l.startsWith('8xA100-40GB  8K'))).toMatch(/— nothing fits +needs 41\.5 GiB\/GPU; has 29\.5/)
+    expect(lines.find((l) => l.startsWith('13x8xH100    8K'))).toMatch(/deepseek-r1 FP8 +sglang +P:D 2:11, TP16 DP16 EP16 \/ TP88 DP88 EP88 \(DP attention\) +6,336/)
+    expect(lines[0]).toContain('where nothing fits, LAYOUT gives the reason')
+    // Piped: the full reason in WHY NOT, the layout as the JSON has it, the modelled rate and cost in the ceiling's columns.
+    const piped = renderTable(narrow, {tty: false}).split('\n').map((l) => l.split('\t'))
+    expect(piped.find((c) => c[0] === '8xA100-40GB')!.slice(4)).toEqual(['', '', '', '', '', a100.why[0]])
+    const split = piped.find((c) => c[0] === '13x8xH100' && c[2] === 'deepseek-r1 FP8')!
+    expect(split.slice(4, 8)).toEqual([h100.layout, '6,336', `${fmtInt(h100.disaggregated!.outputTokensPerSecond)} modelled`, `${fmtCost(h100.disaggregated!.costPerMillionTokensModelled)} modelled`])
+    expect(h100.layout).toBe('prefill 2 nodes TP16 DP16 EP16 (DP attention) + decode 11 nodes TP88 DP88 EP88 (DP attention)')
   })
 
   it('default: the picks first (one per fleet entry × context), then the fit matrix of models × fleet entries', () => {

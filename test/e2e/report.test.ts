@@ -23,8 +23,8 @@ async function json(args: string[]): Promise<ReportResult> {
   return ReportResult.parse(JSON.parse(r.stdout).result)
 }
 
-/** The names of r1's own reference notes, which r1 does not ship: no user text may cite them. */
-const INTERNAL = /engines\.md|memory\.md|memory-by-version|gpus\.md|models\.json|pd-disaggregation|shared\/|§|\[[SP]\d+[a-z]?\]/
+/** The names of r1's own reference notes, which r1 does not ship: no user text may cite them (SGLang's router flag --pd-disaggregation is not one). */
+const INTERNAL = /engines\.md|memory\.md|memory-by-version|gpus\.md|models\.json|(?<!--)pd-disaggregation|shared\/|§|\[[SP]\d+[a-z]?\]/
 
 describe('r1 report: the answer first', () => {
   it('default: one pick per fleet entry × context (18 × 3), opening with a plan that fits; no rows without --all', {timeout: 60_000}, async () => {
@@ -62,6 +62,42 @@ describe('r1 report: the answer first', () => {
     expect(plan.exitCode, plan.stderr).toBe(0)
     const p = JSON.parse(plan.stdout).result.plan
     expect(report.picks[0]).toMatchObject({checkpointId: p.checkpointId, concurrency: Math.floor(p.maxConcurrency), engine: p.engine, layout: p.layout, model: p.model})
+  })
+
+  // `r1 plan`'s recommendation, disaggregated included, at the report's workload defaults (2,000 in / 6,000 out).
+  it.each([
+    ['8xH200', '8192', ['--gpu', 'H200', '--count', '8'], false],
+    ['2x8xH100', '8192', ['--gpu', 'H100', '--count', '8', '--nodes', '2'], false],
+    ['13x8xH100', '8192', ['--gpu', 'H100', '--count', '8', '--nodes', '13'], true],
+    ['13x8xH100', '131072', ['--gpu', 'H100', '--count', '8', '--nodes', '13'], true],
+  ] as const)('%s at %s tokens: the pick is `r1 plan --json`\'s recommendation (model, checkpoint, engine, layout)', {timeout: 60_000}, async (fleet, context, hardware, split) => {
+    const report = await json(['report', '--fleet', fleet, '--context', context])
+    const run = await runCli(['plan', ...hardware, '--context', context, '--json'])
+    expect(run.exitCode, run.stderr).toBe(0)
+    const plan = JSON.parse(run.stdout).result
+    const pick = report.picks[0]
+    expect(report.picks).toHaveLength(1)
+    expect(Boolean(plan.disaggregated?.recommended)).toBe(split)
+    if (split) {
+      const d = plan.disaggregated
+      expect(pick).toMatchObject({checkpointId: d.checkpointId, engine: d.engine, fits: true, model: d.model})
+      const role = (r: {instances: number; nodesPerInstance: number; tensorParallel: number; dataParallel: number; expertParallel: number; dpAttention: boolean}) => ({
+        dataParallel: r.dataParallel,
+        dpAttention: r.dpAttention,
+        expertParallel: r.expertParallel,
+        instances: r.instances,
+        nodesPerInstance: r.nodesPerInstance,
+        tensorParallel: r.tensorParallel,
+      })
+      expect(pick.disaggregated).toMatchObject({decode: role(d.decode), decodeNodes: d.ratio.decodeNodes, prefill: role(d.prefill), prefillNodes: d.ratio.prefillNodes, requestsPerSecond: d.requestsPerSecond})
+      expect(pick.layout).toBe(`prefill ${d.ratio.prefillNodes} nodes TP${d.prefill.tensorParallel} DP${d.prefill.dataParallel} EP${d.prefill.expertParallel} (DP attention) + decode ${d.ratio.decodeNodes} nodes TP${d.decode.tensorParallel} DP${d.decode.dataParallel} EP${d.decode.expertParallel} (DP attention)`)
+      expect(pick.why[0]).toBe(plan.why[0])
+      // The disaggregated row below says the same.
+      expect(report.disaggregated[0]).toMatchObject({ratio: `${d.ratio.prefillNodes}:${d.ratio.decodeNodes}`, recommended: true, split: true})
+    } else {
+      const p = plan.plan
+      expect(pick).toMatchObject({checkpointId: p.checkpointId, disaggregated: null, engine: p.engine, fits: true, layout: p.layout, model: p.model})
+    }
   })
 })
 
@@ -163,6 +199,23 @@ describe('r1 report: nothing internal in user text', () => {
     expect(r.stdout.length).toBeGreaterThan(200)
     expect(r.stdout.match(INTERNAL)).toBeNull()
     expect(r.stderr.match(INTERNAL)).toBeNull()
+  })
+
+  // The planner's calibration sources and engine data are printed by `r1 plan` too (its PD calibration table, --json).
+  it.each([
+    ['a disaggregated plan, 13x8 H100', ['plan', '--gpu', 'H100', '--count', '8', '--nodes', '13', '--input-tokens', '2000', '--output-tokens', '2000']],
+    ['8x H200', ['plan', '--gpu', 'H200', '--count', '8']],
+  ])('r1 plan, %s: text and --json cite public sources, never r1\'s own notes', {timeout: 60_000}, async (_name, args) => {
+    const text = await runCli(args)
+    expect(text.exitCode, text.stderr).toBe(0)
+    expect(text.stdout.match(INTERNAL)).toBeNull()
+    expect(text.stderr.match(INTERNAL)).toBeNull()
+    const json = await runCli([...args, '--json'])
+    expect(json.exitCode, json.stderr).toBe(0)
+    expect(json.stdout.match(INTERNAL)).toBeNull()
+    const calibration: Array<{source: string}> = JSON.parse(json.stdout).result.disaggregated?.calibration ?? []
+    if (args.includes('13')) expect(calibration.length).toBeGreaterThan(3)
+    for (const row of calibration) expect(row.source).toMatch(/: https:\/\/(lmsys\.org|github\.com\/deepseek-ai)\//)
   })
 
   it('the measured figures name their sources by URL', {timeout: 60_000}, async () => {

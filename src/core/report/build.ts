@@ -17,10 +17,10 @@ import {recommend, type Recommendation} from '../planner/recommend.js'
 import type {Hardware} from '../planner/types.js'
 import type {Checkpoint, EngineProfile, ModelProfile} from '../profiles/catalog.js'
 import {gpuSpecFromProfile} from '../profiles/gpus.js'
-import {disaggregatedRow, type PdContext} from './disaggregated.js'
+import {disaggregatedRow, type PdContext, pickSplit} from './disaggregated.js'
 import type {FleetEntry} from './fleet.js'
 import {totalGpus} from './fleet.js'
-import {fitCells, makePick} from './picks.js'
+import {fitCells, makePick, splitPick} from './picks.js'
 import {type CeilingOf, matchPublished, measuredFor, round3} from './published.js'
 import type {DisaggregatedRow, FitCell, MemoryBar, ReportFleetEntry, ReportPick, ReportResult, ReportRow} from './report.schema.js'
 import {ceilingBatch, costPerMillionTokens, decodeCeiling, ROOFLINE_DEFINITIONS} from './roofline.js'
@@ -83,13 +83,16 @@ export function buildReport(input: ReportInput): ReportResult {
         return tps
       }
 
-      const pick = makePick(entry, context, rec, ceiling)
+      // As `r1 plan` does: the aggregated recommendation, then its disaggregation verdict (the split when it wins).
+      const aggregated = makePick(entry, context, rec, ceiling)
+      const split = pd ? pickSplit(entry, hardware, context, rec.best, pd) : null
+      const pick = split ? splitPick(aggregated, split.split, split.why) : aggregated
       picks.push(pick)
       // The memory chart: by default the pick's split of each GPU; with --all every fitting checkpoint's (its first context and engine).
       if (!input.all && pick.fits && rec.best) memory.push(memoryBar(entry, rec.best.model, rec.best.checkpoint, rec.best.engine, context, rec.best))
       fitMatrix.push(...fitCells(entry, context, rec, models))
-      const split = pd ? disaggregatedRow(entry, hardware, context, rec.ranked, pd) : null
-      if (split) disaggregated.push(split)
+      const row = pd ? disaggregatedRow(entry, hardware, context, rec.ranked, pd) : null
+      if (row) disaggregated.push(row)
       for (const m of models) {
         for (const checkpoint of m.checkpoints) {
           for (const engine of input.engines) {

@@ -3,27 +3,17 @@
  * `r1 plan` sizes it (planner/pd: searchDisaggregated with the calibrated rates), with the cost at
  * the modelled rates beside the cost at the published per-node rates for the same GPU. Pure.
  */
-import {ratioOf} from '../planner/pd/assemble.js'
+import {decodePlan, prefillPlan, ratioOf} from '../planner/pd/assemble.js'
 import {type Calibration, PUBLISHED_RATES, type PublishedRate, rateGpu} from '../planner/pd/calibration.js'
 import {considered, DECODE_MATCH_FACTOR, nodesOf, type PdOutcome, PREFILL_MATCH_FACTOR, searchDisaggregated} from '../planner/pd/disaggregate.js'
-import type {Workload} from '../planner/pd/pd.schema.js'
+import type {PdRolePlan, Workload} from '../planner/pd/pd.schema.js'
+import {layoutText} from '../planner/layout-text.js'
 import type {Candidate} from '../planner/search.js'
 import type {Hardware} from '../planner/types.js'
 import type {FleetEntry} from './fleet.js'
 import {round3} from './published.js'
-import type {DisaggregatedRow} from './report.schema.js'
+import type {DisaggregatedRow, ReportPickSplit} from './report.schema.js'
 import {costPerMillionTokens} from './roofline.js'
-
-/** Public sources of the published per-node rates (planner/pd/calibration.ts), by the rate id's prefix. */
-const RATE_SOURCES: ReadonlyArray<[prefix: string, url: string]> = [
-  ['lmsys-h100', 'LMSYS blog, 96 H100 (2025-05-05): https://lmsys.org/blog/2025-05-05-large-scale-ep/'],
-  ['lmsys-gb200', 'LMSYS blog, GB200 NVL72 part II (2025-09-25): https://lmsys.org/blog/2025-09-25-gb200-part-2/'],
-  ['deepseek-h800', 'DeepSeek inference system overview: https://github.com/deepseek-ai/open-infra-index/blob/main/202502OpenSourceWeek/day_6_one_more_thing_deepseekV3R1_inference_system_overview.md'],
-]
-
-export function rateSource(id: string): string {
-  return RATE_SOURCES.find(([prefix]) => id.startsWith(prefix))?.[1] ?? 'published measurement'
-}
 
 export interface PdContext {
   calibration: Calibration
@@ -67,24 +57,7 @@ export function disaggregatedRow(entry: FleetEntry, hardware: Hardware, context:
   } satisfies Omit<DisaggregatedRow, 'why'>
   if (!c.plan.fits) return {...base, why: [`Not split: ${c.model.displayName} does not fit on ${entry.nodes} nodes: ${c.plan.reasons[0] ?? 'not enough memory'}`]}
 
-  const key = `${entry.gpu.id}|${hardware.gpusPerNode}|${hardware.nodes}|${context}|${c.checkpoint.id}|${c.engine.id}`
-  const held = pd.memo?.get(key)
-  const outcome = held ?? searchDisaggregated({
-    calibration: pd.calibration,
-    checkpoint: c.checkpoint,
-    contextLength: context,
-    engine: c.engine,
-    engineVersion: c.plan.engineVersion,
-    gpu: hardware.gpu,
-    gpusPerNode: hardware.gpusPerNode,
-    hardware,
-    kvCacheDtype: 'auto',
-    mode: 'auto',
-    model: c.model,
-    rates: rateGpu(entry.gpu),
-    workload,
-  })
-  if (!held) pd.memo?.set(key, outcome)
+  const outcome = searchFor(entry, hardware, context, c, pd)
   const best = outcome.candidate
   if (!best) return {...base, why: outcome.why}
 
@@ -120,6 +93,72 @@ export function disaggregatedRow(entry: FleetEntry, hardware: Hardware, context:
   }
 }
 
+/**
+ * searchDisaggregated for one candidate, with the inputs services/plan-pd.ts gives it (mode auto, KV
+ * dtype auto, the candidate's engine version, the GPU's rates), memoized by shape × context ×
+ * checkpoint × engine.
+ */
+function searchFor(entry: FleetEntry, hardware: Hardware, context: number, c: Candidate, pd: PdContext): PdOutcome {
+  const key = `${entry.gpu.id}|${hardware.gpusPerNode}|${hardware.nodes}|${context}|${c.checkpoint.id}|${c.engine.id}`
+  const held = pd.memo?.get(key)
+  if (held) return held
+  const outcome = searchDisaggregated({
+    calibration: pd.calibration,
+    checkpoint: c.checkpoint,
+    contextLength: context,
+    engine: c.engine,
+    engineVersion: c.plan.engineVersion,
+    gpu: hardware.gpu,
+    gpusPerNode: hardware.gpusPerNode,
+    hardware,
+    kvCacheDtype: 'auto',
+    mode: 'auto',
+    model: c.model,
+    rates: rateGpu(entry.gpu),
+    workload: pd.workload,
+  })
+  pd.memo?.set(key, outcome)
+  return outcome
+}
+
+/**
+ * `r1 plan`'s verdict for its recommendation (services/plan.ts → plan-pd.ts): when the recommended
+ * candidate fits and disaggregation is considered for its model on this hardware, the split that
+ * searchDisaggregated finds, if it recommends it; else null (the aggregated pick stands).
+ */
+export function pickSplit(entry: FleetEntry, hardware: Hardware, context: number, best: Candidate | null, pd: PdContext): {split: ReportPickSplit; why: string[]} | null {
+  if (!best || !best.plan.fits || !considered({hardware, mode: 'auto', model: best.model})) return null
+  const outcome = searchFor(entry, hardware, context, best, pd)
+  const c = outcome.candidate
+  if (!c || !outcome.recommended) return null
+  const ratio = ratioOf(c)
+  const outputTps = c.requestsPerSecond * pd.workload.outputTokens
+  const role = (r: PdRolePlan) => ({
+    dataParallel: r.dataParallel,
+    dpAttention: r.dpAttention,
+    expertParallel: r.expertParallel,
+    instances: r.instances,
+    maxRunningRequests: r.maxRunningRequests,
+    layout: `${r.instances > 1 ? `${r.instances} × ` : ''}${layoutText({dataParallel: r.dataParallel, dpAttention: r.dpAttention, expertParallel: r.expertParallel, nodes: r.nodesPerInstance, pipelineParallel: 1, tensorParallel: r.tensorParallel})}`,
+    nodesPerInstance: r.nodesPerInstance,
+    tensorParallel: r.tensorParallel,
+  })
+  return {
+    split: {
+      aggregatedRequestsPerSecond: outcome.aggregated ? round1(outcome.aggregated.requestsPerSecond) : null,
+      costPerMillionTokensModelled: round3(costPerMillionTokens(entry.pricePerGpuHour, nodesOf(c) * entry.gpusPerNode, outputTps)),
+      decode: role(decodePlan(c.decode, best.engine.id)),
+      decodeNodes: ratio.decodeNodes,
+      outputTokensPerSecond: Math.round(outputTps),
+      prefill: role(prefillPlan(c.prefill, best.engine.id)),
+      prefillNodes: ratio.prefillNodes,
+      ratio: `${ratio.prefillNodes}:${ratio.decodeNodes}`,
+      requestsPerSecond: round1(c.requestsPerSecond),
+    },
+    why: outcome.why,
+  }
+}
+
 /** The published per-node prefill and decode rates for this GPU and checkpoint family (the prompt length nearest the workload's); null without both. */
 export function publishedRates(entry: FleetEntry, quantization: string, workload: Workload): DisaggregatedRow['published'] {
   const mine = PUBLISHED_RATES.filter((r) => r.gpu === entry.gpu.id && r.quantization === quantization)
@@ -132,7 +171,7 @@ export function publishedRates(entry: FleetEntry, quantization: string, workload
     conditions: `prefill: ${prefill.conditions}; decode: ${decode.conditions}`,
     decodeTokensPerSecondPerNode: perNode(decode),
     prefillTokensPerSecondPerNode: perNode(prefill),
-    source: rateSource(prefill.id),
+    source: prefill.source,
   }
 }
 

@@ -10,7 +10,7 @@ import type {ModelProfile} from '../profiles/catalog.js'
 import type {FleetEntry} from './fleet.js'
 import {totalGpus} from './fleet.js'
 import {measuredFor, round3} from './published.js'
-import type {FitCell, ReportPick} from './report.schema.js'
+import type {FitCell, ReportPick, ReportPickSplit} from './report.schema.js'
 import {costPerMillionTokens} from './roofline.js'
 
 /** The decode ceiling (tokens/s) of a fitting candidate at its concurrency; given by the caller (build.ts ceilingFor). */
@@ -29,6 +29,7 @@ export function makePick(entry: FleetEntry, context: number, rec: Recommendation
       costPerMillionTokensAtCeiling: null,
       costPerMillionTokensMeasured: null,
       decodeTokensPerSecondCeiling: null,
+      disaggregated: null,
       engine: null,
       fits: false,
       gpus: null,
@@ -39,6 +40,7 @@ export function makePick(entry: FleetEntry, context: number, rec: Recommendation
       modelName: null,
       quantization: null,
       why,
+      whyShort: best ? shortReason(best) : why[0],
     }
   }
 
@@ -53,6 +55,7 @@ export function makePick(entry: FleetEntry, context: number, rec: Recommendation
     costPerMillionTokensAtCeiling: round3(costPerMillionTokens(entry.pricePerGpuHour, best.gpus, tps)),
     costPerMillionTokensMeasured: measured ? round3(costPerMillionTokens(entry.pricePerGpuHour, totalGpus(entry), measured.outputTokensPerSecond)) : null,
     decodeTokensPerSecondCeiling: tps,
+    disaggregated: null,
     engine: best.engine.id,
     fits: true,
     gpus: best.gpus,
@@ -63,7 +66,57 @@ export function makePick(entry: FleetEntry, context: number, rec: Recommendation
     modelName: best.model.displayName,
     quantization: best.checkpoint.quantization,
     why: [...rec.why],
+    whyShort: null,
   }
+}
+
+/**
+ * Why the closest candidate does not fit, in a few words for a narrow terminal: "needs 85.6 GiB/GPU;
+ * has 79.2" (weights), "KV holds 3,100 of 8,192 tokens" (one request of the context), "vLLM needs
+ * CC ≥ 7.5; has 7.0" (compute capability), else the planner's first reason up to its first clause.
+ */
+export function shortReason(c: Candidate): string {
+  const m = c.plan.memory
+  if (m.weightsGiB >= m.usableGiB) return `needs ${m.weightsGiB.toFixed(1)} GiB/GPU; has ${m.usableGiB.toFixed(1)}`
+  if (c.plan.kvCacheTokens < c.plan.contextLength) return `KV holds ${fmtThousands(Math.max(0, c.plan.kvCacheTokens))} of ${fmtThousands(c.plan.contextLength)} tokens`
+  const reason = c.plan.reasons[0] ?? 'does not fit'
+  const cc = /^(.*?) needs compute capability ([\d.]+) or newer; .* is ([\d.]+)/.exec(reason)
+  if (cc) return `${cc[1]} needs CC ≥ ${cc[2]}; has ${cc[3]}`
+  return reason.split(/[;:(]/)[0].trim().replace(/\.$/, '')
+}
+
+function fmtThousands(n: number): string {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}
+
+/**
+ * The pick when `r1 plan`'s verdict is to split prefill and decode (disaggregated.ts pickSplit): the same
+ * model, checkpoint and engine on the split's layout, its reasons first and the aggregated pick's
+ * reasons after them "for comparison", as `r1 plan` words them. The ceiling and its costs are of the
+ * aggregated layout, so they are left out; the split's modelled rate and cost are in `disaggregated`.
+ */
+export function splitPick(pick: ReportPick, split: ReportPickSplit, why: readonly string[]): ReportPick {
+  const decode = split.decode
+  return {
+    ...pick,
+    concurrency: decode.instances * decode.maxRunningRequests,
+    costPerMillionTokensAtCeiling: null,
+    costPerMillionTokensMeasured: null,
+    decodeTokensPerSecondCeiling: null,
+    disaggregated: split,
+    gpus: (split.prefillNodes + split.decodeNodes) * pick.gpusPerNode,
+    layout: splitLayout(split),
+    maxConcurrency: null,
+    measured: null,
+    why: [...why, ...pick.why.map((line, i) => (i === 0 ? `Aggregated, for comparison: ${line}` : line))],
+    whyShort: null,
+  }
+}
+
+/** "prefill 2 nodes TP16 DP16 EP16 (DP attention) + decode 11 nodes TP88 DP88 EP88 (DP attention)". */
+export function splitLayout(split: ReportPickSplit): string {
+  const role = (name: string, nodes: number, r: ReportPickSplit['prefill']) => `${name} ${nodes} node${nodes === 1 ? '' : 's'} ${r.layout.replace(/ on \d+ nodes$/, '')}`
+  return `${role('prefill', split.prefillNodes, split.prefill)} + ${role('decode', split.decodeNodes, split.decode)}`
 }
 
 /** One cell per model: the first fitting candidate of that model in the recommendation's order, or the closest one's reason. */

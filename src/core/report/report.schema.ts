@@ -54,7 +54,38 @@ export const MeasuredRate = z
   .strict()
 export type MeasuredRate = z.infer<typeof MeasuredRate>
 
-/** The recommended plan of one fleet entry at one context (the planner's recommend(), as `r1 plan` would pick). */
+/** One role of a disaggregated pick, as `r1 plan --json` gives it (result.disaggregated.prefill / .decode). */
+export const ReportPickRole = z
+  .object({
+    instances: z.number().int(),
+    nodesPerInstance: z.number().int(),
+    tensorParallel: z.number().int(),
+    dataParallel: z.number().int(),
+    expertParallel: z.number().int(),
+    dpAttention: z.boolean(),
+    maxRunningRequests: z.number().int().describe('per instance'),
+    layout: z.string().describe('as `r1 plan` writes it'),
+  })
+  .strict()
+
+/** The disaggregated plan `r1 plan` recommends over the aggregated one (its verdict), for the report's workload. */
+export const ReportPickSplit = z
+  .object({
+    ratio: z.string().describe('prefill:decode nodes'),
+    prefillNodes: z.number().int(),
+    decodeNodes: z.number().int(),
+    prefill: ReportPickRole,
+    decode: ReportPickRole,
+    requestsPerSecond: z.number().describe('modelled, for the workload (result.workload)'),
+    aggregatedRequestsPerSecond: z.number().nullable().describe('one aggregated group on the same nodes, modelled'),
+    outputTokensPerSecond: z.number().int().describe('modelled'),
+    costPerMillionTokensModelled: z.number().nullable().describe('USD per million output tokens at the modelled rate; null without a price'),
+  })
+  .strict()
+
+export type ReportPickSplit = z.infer<typeof ReportPickSplit>
+
+/** The recommended plan of one fleet entry at one context (the planner's recommend() and disaggregation verdict, as `r1 plan` would pick). */
 export const ReportPick = z
   .object({
     fleet: z.string(),
@@ -77,7 +108,9 @@ export const ReportPick = z
     costPerMillionTokensAtCeiling: z.number().nullable().describe('USD per million output tokens AT THE CEILING (a floor on the cost); null without a price'),
     measured: MeasuredRate.nullable().describe('the best published measurement for this GPU, GPU count and checkpoint family; null when none matches'),
     costPerMillionTokensMeasured: z.number().nullable().describe('USD per million output tokens at `measured`; null when none matches or without a price'),
+    disaggregated: ReportPickSplit.nullable().describe('set when `r1 plan` would recommend splitting prefill and decode onto separate nodes here: then the pick is that split (layout; concurrency: the running requests of the decode instances), and the ceiling fields are null'),
     why: z.array(z.string()).describe("the planner's reasons for the pick, or why nothing fits"),
+    whyShort: z.string().nullable().describe('why nothing fits in a few words ("needs 85.6 GiB/GPU; has 79.2"); null when the pick fits'),
   })
   .strict()
 export type ReportPick = z.infer<typeof ReportPick>

@@ -42,6 +42,20 @@ export function checkpointLabel(r: Pick<ReportRow, 'model' | 'checkpoint' | 'qua
   return `${r.model} ${r.quantization.toUpperCase()} (${repo})`
 }
 
+/** A split pick's layout for a terminal: "P:D 2:11, TP16 DP16 EP16 / TP88 DP88 EP88 (DP attention)". */
+export function splitLayoutShort(d: NonNullable<ReportPick['disaggregated']>): string {
+  const bare = (l: string) => l.replace(/ \(DP attention\)| on \d+ nodes/g, '')
+  const dpa = d.prefill.dpAttention || d.decode.dpAttention ? ' (DP attention)' : ''
+  return `P:D ${d.ratio}, ${bare(d.prefill.layout)} / ${bare(d.decode.layout)}${dpa}`
+}
+
+/** The CEILING and $/M AT CEILING cells of a pick: a split pick gives its modelled rate and cost instead (the roofline is the aggregated layout's). */
+export function pickRateCells(p: ReportPick): [string, string] {
+  const d = p.disaggregated
+  if (d) return [`${fmtInt(d.outputTokensPerSecond)} modelled`, d.costPerMillionTokensModelled === null ? '' : `${fmtCost(d.costPerMillionTokensModelled)} modelled`]
+  return [p.decodeTokensPerSecondCeiling === null ? '' : fmtInt(p.decodeTokensPerSecondCeiling), fmtCost(p.costPerMillionTokensAtCeiling)]
+}
+
 /** "deepseek-r1 FP8": a pick's model and checkpoint family, or "— nothing fits" (the reason is beside it, where there is room). */
 export function pickLabel(p: ReportPick): string {
   return p.fits && p.model !== null ? `${p.model} ${(p.quantization ?? '').toUpperCase()}` : '— nothing fits'

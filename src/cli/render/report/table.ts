@@ -5,7 +5,7 @@
  */
 import type {ReportResult} from '../../../core/report/report.schema.js'
 import {table, type TableColumn} from '../../style.js'
-import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, matrixContexts, matrixRows, pickLabel} from './format.js'
+import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, matrixContexts, matrixRows, pickLabel, pickRateCells, splitLayoutShort} from './format.js'
 
 export const TABLE_HEADER = ['FLEET', 'CHECKPOINT', 'CTX', 'ENGINE', 'FITS', 'LAYOUT', 'WEIGHTS/GPU', 'KV/GPU', 'KV TOKENS', 'CONC', 'CEILING tok/s', '$/M tok AT CEILING', '$/M tok MEASURED', 'REASON']
 
@@ -46,16 +46,17 @@ function picksSection(result: ReportResult, options: TableOptions): string[] {
     fmtContext(p.context),
     pickLabel(p),
     p.engine ?? '',
-    p.layout ?? '',
+    // On a terminal a pick where nothing fits gives its reason in a few words here, where the layout would be
+    // ("needs 85.6 GiB/GPU; has 79.2"): WHY NOT, with the full reason, is the first column a narrow terminal drops.
+    p.disaggregated && options.tty ? splitLayoutShort(p.disaggregated) : !p.fits && options.tty ? (p.whyShort ?? '') : (p.layout ?? ''),
     p.fits ? fmtConc(p.concurrency) : '',
-    p.decodeTokensPerSecondCeiling === null ? '' : fmtInt(p.decodeTokensPerSecondCeiling),
-    fmtCost(p.costPerMillionTokensAtCeiling),
+    ...pickRateCells(p),
     // On a terminal the cost alone (the measured figure and its workload are in the notes below); piped, all of it.
     p.costPerMillionTokensMeasured === null ? '' : options.tty ? fmtCost(p.costPerMillionTokensMeasured) : `${fmtCost(p.costPerMillionTokensMeasured)} at ${fmtInt(p.measured!.outputTokensPerSecond)} tok/s (${p.measured!.workload})`,
     p.fits ? '' : (p.why[0] ?? ''),
   ])
   return [
-    'The plan r1 recommends on each fleet entry (as `r1 plan` picks it). AT ONCE: whole requests of the context served at once; $/M: USD per million output tokens, AT CEILING (a floor) and at the best published MEASURED rate:',
+    `The plan r1 recommends on each fleet entry (as \`r1 plan\` picks it, prefill/decode split included). AT ONCE: whole requests of the context served at once; $/M: USD per million output tokens, AT CEILING (a floor) and at the best published MEASURED rate${options.tty && result.picks.some((p) => !p.fits) ? '; where nothing fits, LAYOUT gives the reason' : ''}:`,
     table(rows, {columns: PICK_COLUMNS, headers: options.headers, tty: options.tty, width: options.width}),
   ]
 }
