@@ -135,13 +135,13 @@ describe('table', () => {
     expect(rows.length).toBeGreaterThan(6)
     for (const line of rows) expect(line.length, line).toBeLessThanOrEqual(120)
     expect(lines.find((l) => l.startsWith('8xA100-40GB  8K'))).toMatch(/— nothing fits +needs 41\.5 GiB\/GPU; has 29\.5/)
-    expect(lines.find((l) => l.startsWith('13x8xH100    8K'))).toMatch(/deepseek-r1 FP8 +sglang +P:D 2:11, TP16 DP16 EP16 \/ TP88 DP88 EP88 \(DP attention\) +6,336/)
+    expect(lines.find((l) => l.startsWith('13x8xH100    8K'))).toMatch(/deepseek-r1 FP8 +sglang +P:D 2:11, TP16 \/ TP88 \(DP attention\)  +6,336 × 8K +\$[\d.]+ modelled$/)
     expect(lines[0]).toContain('where nothing fits, LAYOUT gives the reason')
     // Piped: the full reason in WHY NOT, the layout as the JSON has it, the modelled rate and cost in the ceiling's columns.
     const piped = renderTable(narrow, {tty: false}).split('\n').map((l) => l.split('\t'))
     expect(piped.find((c) => c[0] === '8xA100-40GB')!.slice(4)).toEqual(['', '', '', '', '', a100.why[0]])
     const split = piped.find((c) => c[0] === '13x8xH100' && c[2] === 'deepseek-r1 FP8')!
-    expect(split.slice(4, 8)).toEqual([h100.layout, '6,336', `${fmtInt(h100.disaggregated!.outputTokensPerSecond)} modelled`, `${fmtCost(h100.disaggregated!.costPerMillionTokensModelled)} modelled`])
+    expect(split.slice(4, 8)).toEqual([h100.layout, '6,336 × 8K', `${fmtInt(h100.disaggregated!.outputTokensPerSecond)} modelled`, `${fmtCost(h100.disaggregated!.costPerMillionTokensModelled)} modelled`])
     expect(h100.layout).toBe('prefill 2 nodes TP16 DP16 EP16 (DP attention) + decode 11 nodes TP88 DP88 EP88 (DP attention)')
   })
 

@@ -108,7 +108,7 @@ export const ReportPick = z
     costPerMillionTokensAtCeiling: z.number().nullable().describe('USD per million output tokens AT THE CEILING (a floor on the cost); null without a price'),
     measured: MeasuredRate.nullable().describe('the best published measurement for this GPU, GPU count and checkpoint family; null when none matches'),
     costPerMillionTokensMeasured: z.number().nullable().describe('USD per million output tokens at `measured`; null when none matches or without a price'),
-    disaggregated: ReportPickSplit.nullable().describe('set when `r1 plan` would recommend splitting prefill and decode onto separate nodes here: then the pick is that split (layout; concurrency: the running requests of the decode instances), and the ceiling fields are null'),
+    disaggregated: ReportPickSplit.nullable().describe('set when `r1 plan` would recommend splitting prefill and decode onto separate nodes here: then the pick is that split (layout; concurrency: the running requests of the decode instances, each of the workload input + output tokens, not of `context`), and the ceiling fields are null'),
     why: z.array(z.string()).describe("the planner's reasons for the pick, or why nothing fits"),
     whyShort: z.string().nullable().describe('why nothing fits in a few words ("needs 85.6 GiB/GPU; has 79.2"); null when the pick fits'),
   })

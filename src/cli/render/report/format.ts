@@ -42,11 +42,19 @@ export function checkpointLabel(r: Pick<ReportRow, 'model' | 'checkpoint' | 'qua
   return `${r.model} ${r.quantization.toUpperCase()} (${repo})`
 }
 
-/** A split pick's layout for a terminal: "P:D 2:11, TP16 DP16 EP16 / TP88 DP88 EP88 (DP attention)". */
+/** A split pick's layout for a terminal: "P:D 2:11, TP16 / TP88 (DP attention)" when DP and EP equal TP (R1's DP-attention roles), else each role in full. */
 export function splitLayoutShort(d: NonNullable<ReportPick['disaggregated']>): string {
-  const bare = (l: string) => l.replace(/ \(DP attention\)| on \d+ nodes/g, '')
+  const role = (r: NonNullable<ReportPick['disaggregated']>['prefill']) =>
+    r.dpAttention && r.dataParallel === r.tensorParallel && r.expertParallel === r.tensorParallel ? `TP${r.tensorParallel}` : r.layout.replace(/ \(DP attention\)| on \d+ nodes/g, '')
   const dpa = d.prefill.dpAttention || d.decode.dpAttention ? ' (DP attention)' : ''
-  return `P:D ${d.ratio}, ${bare(d.prefill.layout)} / ${bare(d.decode.layout)}${dpa}`
+  return `P:D ${d.ratio}, ${role(d.prefill)} / ${role(d.decode)}${dpa}`
+}
+
+/** AT ONCE of a pick: whole requests of the context; a split pick's decode nodes hold requests of the workload's length ("6,336 × 8K"). */
+export function pickConc(p: ReportPick, workload: {inputTokens: number; outputTokens: number}): string {
+  if (!p.fits) return ''
+  if (p.disaggregated && p.concurrency !== null) return `${fmtInt(p.concurrency)} × ${Number(((workload.inputTokens + workload.outputTokens) / 1000).toFixed(1))}K`
+  return fmtConc(p.concurrency)
 }
 
 /** The CEILING and $/M AT CEILING cells of a pick: a split pick gives its modelled rate and cost instead (the roofline is the aggregated layout's). */

@@ -7,7 +7,7 @@
  * --all, every row.
  */
 import type {FitCell, MemoryBar, ReportResult} from '../../../core/report/report.schema.js'
-import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, pickLabel, pickRateCells} from './format.js'
+import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, pickConc, pickLabel, pickRateCells} from './format.js'
 
 export function esc(s: string): string {
   return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;')
@@ -48,7 +48,7 @@ function picksSection(result: ReportResult): string {
   const rows = result.picks
     .map((p) => {
       const measured = p.measured === null || p.costPerMillionTokensMeasured === null ? '' : `${fmtCost(p.costPerMillionTokensMeasured)} <small>at ${esc(fmtInt(p.measured.outputTokensPerSecond))} tok/s (${esc(p.measured.workload)}), ${esc(p.measured.source)}</small>`
-      return `<tr class="pick ${p.fits ? 'fit' : 'nofit'}" data-fleet="${esc(p.fleet)}" data-context="${p.context}"><td class="l">${esc(p.fleet)}</td><td>${esc(fmtContext(p.context))}</td><td class="l">${esc(pickLabel(p))}</td><td class="l">${esc(p.engine ?? '')}</td><td class="l">${esc(p.layout ?? '')}</td><td>${p.fits ? esc(fmtConc(p.concurrency)) : ''}</td><td class="ceiling">${esc(pickRateCells(p)[0])}</td><td>${esc(pickRateCells(p)[1])}</td><td class="l wrap">${measured}</td><td class="why">${esc(p.fits ? p.why[0] ?? '' : p.why[0] ?? '')}</td></tr>`
+      return `<tr class="pick ${p.fits ? 'fit' : 'nofit'}" data-fleet="${esc(p.fleet)}" data-context="${p.context}"><td class="l">${esc(p.fleet)}</td><td>${esc(fmtContext(p.context))}</td><td class="l">${esc(pickLabel(p))}</td><td class="l">${esc(p.engine ?? '')}</td><td class="l">${esc(p.layout ?? '')}</td><td>${esc(pickConc(p, result.workload))}</td><td class="ceiling">${esc(pickRateCells(p)[0])}</td><td>${esc(pickRateCells(p)[1])}</td><td class="l wrap">${measured}</td><td class="why">${esc(p.fits ? p.why[0] ?? '' : p.why[0] ?? '')}</td></tr>`
     })
     .join('\n')
   return [

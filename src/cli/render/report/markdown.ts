@@ -4,7 +4,7 @@
  * definition of the ceiling and the measured figures.
  */
 import type {ReportResult} from '../../../core/report/report.schema.js'
-import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, matrixContexts, matrixRows, pickLabel, pickRateCells} from './format.js'
+import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, matrixContexts, matrixRows, pickConc, pickLabel, pickRateCells} from './format.js'
 
 const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ')
 const line = (cells: string[]) => `| ${cells.map((c) => cell(c)).join(' | ')} |`
@@ -23,7 +23,7 @@ export function renderMarkdown(result: ReportResult): string {
         pickLabel(p),
         p.engine ?? '',
         p.layout ?? '',
-        p.fits ? fmtConc(p.concurrency) : '',
+        pickConc(p, result.workload),
         ...pickRateCells(p),
         p.measured === null || p.costPerMillionTokensMeasured === null ? '' : `${fmtCost(p.costPerMillionTokensMeasured)} at ${fmtInt(p.measured.outputTokensPerSecond)} tok/s (${p.measured.workload}; ${p.measured.source})`,
         p.fits ? '' : (p.why[0] ?? ''),

@@ -5,7 +5,7 @@
  */
 import type {ReportResult} from '../../../core/report/report.schema.js'
 import {table, type TableColumn} from '../../style.js'
-import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, matrixContexts, matrixRows, pickLabel, pickRateCells, splitLayoutShort} from './format.js'
+import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, matrixContexts, matrixRows, pickConc, pickLabel, pickRateCells, splitLayoutShort} from './format.js'
 
 export const TABLE_HEADER = ['FLEET', 'CHECKPOINT', 'CTX', 'ENGINE', 'FITS', 'LAYOUT', 'WEIGHTS/GPU', 'KV/GPU', 'KV TOKENS', 'CONC', 'CEILING tok/s', '$/M tok AT CEILING', '$/M tok MEASURED', 'REASON']
 
@@ -49,7 +49,7 @@ function picksSection(result: ReportResult, options: TableOptions): string[] {
     // On a terminal a pick where nothing fits gives its reason in a few words here, where the layout would be
     // ("needs 85.6 GiB/GPU; has 79.2"): WHY NOT, with the full reason, is the first column a narrow terminal drops.
     p.disaggregated && options.tty ? splitLayoutShort(p.disaggregated) : !p.fits && options.tty ? (p.whyShort ?? '') : (p.layout ?? ''),
-    p.fits ? fmtConc(p.concurrency) : '',
+    pickConc(p, result.workload),
     ...pickRateCells(p),
     // On a terminal the cost alone (the measured figure and its workload are in the notes below); piped, all of it.
     p.costPerMillionTokensMeasured === null ? '' : options.tty ? fmtCost(p.costPerMillionTokensMeasured) : `${fmtCost(p.costPerMillionTokensMeasured)} at ${fmtInt(p.measured!.outputTokensPerSecond)} tok/s (${p.measured!.workload})`,
