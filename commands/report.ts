@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {R1Command} from '../src/cli/base-command.js'
 import {EXIT_CODE_HELP} from '../src/cli/exit-codes.js'
-import {planFlags, profilesFlag} from '../src/cli/flags.js'
+import {noHeadersFlag, planFlags, profilesFlag} from '../src/cli/flags.js'
 import {FORMATS, type ReportFormat} from '../src/cli/render/report/format.js'
 import {renderReport} from '../src/cli/render/report/index.js'
 import {ENGINES, type Engine, GOALS, type Goal} from '../src/core/constants.js'
@@ -44,6 +44,7 @@ ${EXIT_CODE_HELP}`
     output: Flags.string({char: 'o', description: 'Write the report to this file (atomically) instead of stdout.'}),
     force: Flags.boolean({description: 'Replace the --output file when it exists.'}),
     all: Flags.boolean({description: 'Every fleet entry × checkpoint × context × engine row, not only the recommended plans and the fit matrix.'}),
+    'no-headers': noHeadersFlag,
     'input-tokens': planFlags['input-tokens'],
     'output-tokens': planFlags['output-tokens'],
     profiles: profilesFlag,
@@ -76,7 +77,7 @@ ${EXIT_CODE_HELP}`
       },
     )
     if (written) this.note(`Wrote ${written} (${format}, ${result.view === 'all' ? `${result.rows?.length ?? 0} rows` : `${result.picks.length} picks`}).`)
-    else if (!this.jsonEnabled()) this.log((await renderReport(format, result, {tty})).replace(/\r?\n$/, ''))
+    else if (!this.jsonEnabled()) this.log((await renderReport(format, result, {headers: !flags['no-headers'], tty})).replace(/\r?\n$/, ''))
     return result
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Tables keep their header row when piped, as kubectl does, and `--no-headers` drops it (issue 13
- * item 6), in every command that prints a table: plan, detect, bench, eval, profiles list. The
+ * item 6), in every command that prints a table: plan, detect, report, bench, eval, profiles list. The
  * recommended plan keeps its "*" marker piped, without headers, with --all and on a terminal.
  */
 import {spawn, type ChildProcess} from 'node:child_process'
@@ -66,6 +66,17 @@ describe('piped tables keep their header row; --no-headers drops it (e2e)', () =
   it('profiles list', async () => {
     const {bare} = await headersAndNot(['profiles', 'list', 'models'], [['KIND', 'ID', 'NAME', 'DETAIL']])
     expect(bare.trimEnd().split('\n')).toHaveLength(7)
+  })
+
+  it('report: the picks table and the fit matrix (one fleet entry, one context)', async () => {
+    const args = ['report', '--fleet', '8xH200', '--context', '8k']
+    const json = JSON.parse((await runCli([...args, '--json'])).stdout).result
+    const {bare} = await headersAndNot(args, [
+      ['FLEET', 'CTX', 'RECOMMENDED', 'ENGINE', 'LAYOUT', 'AT ONCE', 'CEILING tok/s', '$/M AT CEILING', '$/M MEASURED', 'WHY NOT'],
+      ['FLEET', 'deepseek-r1', 'r1-distill-llama-70b', 'r1-distill-llama-8b', 'r1-distill-qwen-1.5b', 'r1-distill-qwen-14b', 'r1-distill-qwen-32b', 'r1-distill-qwen-7b'],
+    ])
+    expect(bare).toContain(`8xH200\t8K\t`)
+    expect(bare).toContain(`\t${json.picks[0].layout}\t`)
   })
 
   it('plan: the header stays, and the recommended row keeps "*" piped, with --no-headers and with --all', async () => {

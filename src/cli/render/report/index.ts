@@ -2,7 +2,7 @@
 import type {ReportResult} from '../../../core/report/report.schema.js'
 import type {ReportFormat} from './format.js'
 
-export async function renderReport(format: ReportFormat, result: ReportResult, options: {tty: boolean}): Promise<string> {
+export async function renderReport(format: ReportFormat, result: ReportResult, options: {headers?: boolean; tty: boolean}): Promise<string> {
   switch (format) {
     case 'csv':
       return (await import('./csv.js')).renderCsv(result)
