@@ -43,5 +43,13 @@ await build({
       name: 'r1-oclif-entry',
       resolveId: (id) => (id === 'r1:oclif' ? id : null),
     },
+    {
+      // V8 reads JSON.parse('…') of a large object faster than the same object as a JS literal.
+      name: 'r1-json-parse',
+      transform: {
+        filter: {id: /\.json$/},
+        handler: (code) => ({code: `export default JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(code)))})`, moduleType: 'js'}),
+      },
+    },
   ],
 })
