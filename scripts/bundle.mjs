@@ -45,9 +45,11 @@ await build({
     },
     {
       // V8 reads JSON.parse('…') of a large object faster than the same object as a JS literal.
+      // Only r1's own JSON (engine-cli.json, imported as a default export): a package that
+      // require()s JSON needs rolldown's own JSON module, whose require() gives the value itself.
       name: 'r1-json-parse',
       transform: {
-        filter: {id: /\.json$/},
+        filter: {id: /[/\\]dist[/\\]src[/\\].*\.json$/},
         handler: (code) => ({code: `export default JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(code)))})`, moduleType: 'js'}),
       },
     },
