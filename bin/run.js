@@ -12,5 +12,6 @@ if (typeof nodeModule.enableCompileCache === 'function') {
 // modules) on every start just to warn.
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1'
 
-const {execute} = await import('@oclif/core')
+// dist/bundle/oclif.js is @oclif/core bundled with r1's commands (scripts/bundle.mjs).
+const {execute} = await import('../dist/bundle/oclif.js')
 await execute({dir: import.meta.url})
