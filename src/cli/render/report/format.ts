@@ -65,6 +65,22 @@ export function pickRateCells(p: ReportPick): [string, string] {
 }
 
 /** "deepseek-r1 FP8": a pick's model and checkpoint family, or "— nothing fits" (the reason is beside it, where there is room). */
+/** A disaggregated row's cells shared by every table form: fleet, context, checkpoint, ratio, per-node rates, modelled cost. */
+export function pdCells(d: ReportResult['disaggregated'][number]): {head: string[]; requests: string; modelledCost: string} {
+  return {
+    head: [
+      d.fleet,
+      fmtContext(d.context),
+      `${d.model} ${d.quantization.toUpperCase()}`,
+      d.ratio ?? '—',
+      d.prefillTokensPerSecondPerNode === null ? '' : fmtInt(d.prefillTokensPerSecondPerNode),
+      d.decodeTokensPerSecondPerNode === null ? '' : fmtInt(d.decodeTokensPerSecondPerNode),
+    ],
+    modelledCost: fmtCost(d.costPerMillionTokensModelled),
+    requests: d.requestsPerSecond === null ? '' : String(d.requestsPerSecond),
+  }
+}
+
 export function pickLabel(p: ReportPick): string {
   return p.fits && p.model !== null ? `${p.model} ${(p.quantization ?? '').toUpperCase()}` : '— nothing fits'
 }

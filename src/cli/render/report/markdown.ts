@@ -4,7 +4,7 @@
  * definition of the ceiling and the measured figures.
  */
 import type {ReportResult} from '../../../core/report/report.schema.js'
-import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, matrixContexts, matrixRows, pickConc, pickLabel, pickRateCells} from './format.js'
+import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, matrixContexts, matrixRows, pdCells, pickConc, pickLabel, pickRateCells} from './format.js'
 
 const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ')
 const line = (cells: string[]) => `| ${cells.map((c) => cell(c)).join(' | ')} |`
@@ -42,16 +42,12 @@ export function renderMarkdown(result: ReportResult): string {
     out.push(line(['Fleet', 'Context', 'Model', 'P:D nodes', 'Prefill tok/s/node', 'Decode tok/s/node', 'Requests/s', '$/M tok modelled', '$/M tok published', 'Verdict']))
     out.push(line(['---', '---:', '---', '---', '---:', '---:', '---:', '---:', '---', '---']))
     for (const d of result.disaggregated) {
+      const c = pdCells(d)
       out.push(
         line([
-          d.fleet,
-          fmtContext(d.context),
-          `${d.model} ${d.quantization.toUpperCase()}`,
-          d.ratio ?? '—',
-          d.prefillTokensPerSecondPerNode === null ? '' : fmtInt(d.prefillTokensPerSecondPerNode),
-          d.decodeTokensPerSecondPerNode === null ? '' : fmtInt(d.decodeTokensPerSecondPerNode),
-          d.requestsPerSecond === null ? '' : String(d.requestsPerSecond),
-          fmtCost(d.costPerMillionTokensModelled),
+          ...c.head,
+          c.requests,
+          c.modelledCost,
           d.published === null || d.costPerMillionTokensPublished === null ? '' : `${fmtCost(d.costPerMillionTokensPublished)} (${d.published.source})`,
           d.why.join(' '),
         ]),

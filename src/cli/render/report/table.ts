@@ -5,7 +5,7 @@
  */
 import type {ReportResult} from '../../../core/report/report.schema.js'
 import {table, type TableColumn} from '../../style.js'
-import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, matrixContexts, matrixRows, pickConc, pickLabel, pickRateCells, splitLayoutShort} from './format.js'
+import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, matrixContexts, matrixRows, pdCells, pickConc, pickLabel, pickRateCells, splitLayoutShort} from './format.js'
 
 export const TABLE_HEADER = ['FLEET', 'CHECKPOINT', 'CTX', 'ENGINE', 'FITS', 'LAYOUT', 'WEIGHTS/GPU', 'KV/GPU', 'KV TOKENS', 'CONC', 'CEILING tok/s', '$/M tok AT CEILING', '$/M tok MEASURED', 'REASON']
 
@@ -78,18 +78,16 @@ function matrixSection(result: ReportResult, options: TableOptions): string[] {
 
 function pdSection(result: ReportResult, options: TableOptions): string[] {
   if (result.disaggregated.length === 0) return []
-  const rows = result.disaggregated.map((d) => [
-    d.fleet,
-    fmtContext(d.context),
-    `${d.model} ${d.quantization.toUpperCase()}`,
-    d.ratio ?? '—',
-    d.prefillTokensPerSecondPerNode === null ? '' : fmtInt(d.prefillTokensPerSecondPerNode),
-    d.decodeTokensPerSecondPerNode === null ? '' : fmtInt(d.decodeTokensPerSecondPerNode),
-    d.requestsPerSecond === null ? '' : `${d.requestsPerSecond}${d.aggregatedRequestsPerSecond === null ? '' : ` (aggregated ${d.aggregatedRequestsPerSecond})`}`,
-    fmtCost(d.costPerMillionTokensModelled),
-    d.published === null || d.costPerMillionTokensPublished === null ? '' : `${fmtCost(d.costPerMillionTokensPublished)} at ${fmtInt(d.published.prefillTokensPerSecondPerNode)}/${fmtInt(d.published.decodeTokensPerSecondPerNode)}`,
-    d.split ? (d.recommended ? 'split' : 'aggregated') : (d.why[0] ?? ''),
-  ])
+  const rows = result.disaggregated.map((d) => {
+    const c = pdCells(d)
+    return [
+      ...c.head,
+      `${c.requests}${d.requestsPerSecond === null || d.aggregatedRequestsPerSecond === null ? '' : ` (aggregated ${d.aggregatedRequestsPerSecond})`}`,
+      c.modelledCost,
+      d.published === null || d.costPerMillionTokensPublished === null ? '' : `${fmtCost(d.costPerMillionTokensPublished)} at ${fmtInt(d.published.prefillTokensPerSecondPerNode)}/${fmtInt(d.published.decodeTokensPerSecondPerNode)}`,
+      d.split ? (d.recommended ? 'split' : 'aggregated') : (d.why[0] ?? ''),
+    ]
+  })
   const columns: TableColumn[] = [
     {title: 'FLEET'},
     {title: 'CTX'},
