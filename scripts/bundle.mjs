@@ -8,7 +8,7 @@
 // oclif finds the bundled commands through package.json "oclif.commands.target" and the manifest
 // (npm run manifest); bin/run.js imports dist/bundle/oclif.js, so commands and the executor use
 // one copy of @oclif/core (two copies would cost more than the bundle saves).
-// Chunks sit three folders below the root like dist/src/io/profiles.js, whose ROOT is '../../..'.
+// io/profiles finds the package root by looking up for package.json and profiles/, so chunks may sit at any depth.
 import {readdirSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 

@@ -4,7 +4,7 @@
  * profiles (--profiles DIR or R1_PROFILES) are validated at run time (STYLE.md §9).
  */
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
-import {extname, join, resolve} from 'node:path'
+import {dirname, extname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {PROFILE_KINDS} from '../core/constants.js'
@@ -17,7 +17,19 @@ import {ioError} from './io-error.js'
 /** A profile is a small file: anything larger is not one. */
 const MAX_PROFILE_BYTES = 1 << 20
 
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..')
+/**
+ * The package root: the nearest folder above this module with package.json and profiles/. This
+ * module runs from dist/src/io/ (tsc) or from a chunk of dist/bundle/ (scripts/bundle.mjs), so
+ * its depth below the root is not fixed.
+ */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'profiles'))) return dir
+    if (dirname(dir) === dir) return join(from, '..', '..', '..')
+  }
+}
+
+const ROOT = packageRoot(fileURLToPath(new URL('.', import.meta.url)))
 export const BUILTIN_PROFILES_DIR = join(ROOT, 'profiles')
 const PREBUILT = join(ROOT, 'dist', 'catalog.json')
 
