@@ -158,16 +158,25 @@ export function isBusyMemoryWarning(warning: string): boolean {
 }
 
 /**
- * Warnings that matter for serving: no engine for this architecture, memory already in use, MIG on. Memory in
- * use on several GPUs is one line (busySummary) where the first of them is, not one line per GPU.
+ * Warnings that matter for serving: no engine for this architecture, memory already in use, MIG on. The same
+ * warning on several GPUs is one line where the first of them is ("GPUs 0-7 (8 of 8, NAME): …"), and memory in
+ * use one summary (busySummary), not one line per GPU: a capture of a large machine can list hundreds.
  */
 export function servingWarnings(gpus: readonly DetectedGpu[]): string[] {
   const out: string[] = []
+  const groups = new Map<string, {at: number; indices: number[]; name: string; text: string}>()
+  const perGpu = (g: DetectedGpu, text: string): void => {
+    const key = `${g.name}\u0000${text}`
+    const group = groups.get(key)
+    if (group) group.indices.push(g.index)
+    else groups.set(key, {at: out.push(`GPU ${g.index} (${g.name}): ${text}`) - 1, indices: [g.index], name: g.name, text})
+  }
+
   const busy: DetectedGpu[] = []
   let busyAt = -1
   for (const g of gpus) {
     if (g.computeCapability && !engineSupportsComputeCapability(g.computeCapability)) {
-      out.push(`GPU ${g.index} (${g.name}): ${g.architecture} (compute capability ${g.computeCapability}) is not supported by vLLM or SGLang (both need 7.0 or newer).`)
+      perGpu(g, `${g.architecture} (compute capability ${g.computeCapability}) is not supported by vLLM or SGLang (both need 7.0 or newer).`)
     }
 
     if (g.memoryUsedMiB !== null && g.memoryUsedMiB > USED_WARN_MiB && !g.mig) {
@@ -177,8 +186,12 @@ export function servingWarnings(gpus: readonly DetectedGpu[]): string[] {
 
     if (g.mig) {
       const n = g.mig.instances.length
-      out.push(`GPU ${g.index} (${g.name}): MIG is on${n > 0 ? ` (${n} instance${n === 1 ? '' : 's'})` : ''}; an engine sees one instance, not the card.`)
+      perGpu(g, `MIG is on${n > 0 ? ` (${n} instance${n === 1 ? '' : 's'})` : ''}; an engine sees one instance, not the card.`)
     }
+  }
+
+  for (const group of groups.values()) {
+    if (group.indices.length > 1) out[group.at] = `GPUs ${indexRanges(group.indices)} (${group.indices.length} of ${gpus.length}, ${group.name}): ${group.text}`
   }
 
   if (busy.length > 1) out[busyAt] = busySummary(busy, gpus.length)

@@ -46,3 +46,34 @@ describe('busy-GPU warning of detect', () => {
     expect(servingWarnings([gpu(used, total)])).toEqual([expected])
   })
 })
+
+describe('the same serving warning on several GPUs is one line', () => {
+  it('MIG on every card of a real -L capture (its first card\'s instances repeated on the other three): one line, not four', () => {
+    const text = readFileSync(join(FIXTURES, 'nvidia-smi', 'a100-sxm4-80gb-x4-mig.list.txt'), 'utf8')
+    const lines = text.trimEnd().split('\n')
+    const mig = lines.filter((l) => l.trimStart().startsWith('MIG '))
+    const capture = `${lines.filter((l) => l.startsWith('GPU ')).flatMap((l) => [l, ...mig]).join('\n')}\n`
+    expect(detectFromCapture(text, catalog).warnings).toEqual(['GPU 0 (NVIDIA A100-SXM4-80GB): MIG is on (4 instances); an engine sees one instance, not the card.'])
+    expect(detectFromCapture(capture, catalog).warnings).toEqual(['GPUs 0-3 (4 of 4, NVIDIA A100-SXM4-80GB): MIG is on (4 instances); an engine sees one instance, not the card.'])
+  })
+
+  const pascal = (index: number, name = 'Tesla P100-PCIE-16GB'): DetectedGpu =>
+    ({architecture: 'pascal', computeCapability: '6.0', index, memoryTotalMiB: 16_280, memoryUsedMiB: 0, mig: null, name}) as DetectedGpu
+
+  it('an architecture no engine supports, on 600 GPUs: one line with the indices as ranges, capped', () => {
+    const gpus = Array.from({length: 600}, (_, i) => pascal(i))
+    expect(servingWarnings(gpus)).toEqual(['GPUs 0-599 (600 of 600, Tesla P100-PCIE-16GB): pascal (compute capability 6.0) is not supported by vLLM or SGLang (both need 7.0 or newer).'])
+    const sparse = servingWarnings(Array.from({length: 600}, (_, i) => pascal(2 * i)))
+    expect(sparse).toHaveLength(1)
+    expect(sparse[0].length).toBeLessThan(300)
+    expect(sparse[0]).toMatch(/^GPUs 0, 2, 4, .*, … and \d+ more \(600 of 600, Tesla P100-PCIE-16GB\): pascal/)
+  })
+
+  it('different cards keep their own lines, in the order of their first GPU', () => {
+    const gpus = [pascal(0), pascal(1, 'Tesla P40'), pascal(2), pascal(3, 'Tesla P40')]
+    expect(servingWarnings(gpus)).toEqual([
+      'GPUs 0, 2 (2 of 4, Tesla P100-PCIE-16GB): pascal (compute capability 6.0) is not supported by vLLM or SGLang (both need 7.0 or newer).',
+      'GPUs 1, 3 (2 of 4, Tesla P40): pascal (compute capability 6.0) is not supported by vLLM or SGLang (both need 7.0 or newer).',
+    ])
+  })
+})
