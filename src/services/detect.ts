@@ -4,7 +4,7 @@
  */
 import {applyMigDevices, detectFromCapture} from '../core/detect/capture.js'
 import {classifyGpus} from '../core/detect/classify.js'
-import {parseQueryRows, QUERY_FIELDS} from '../core/detect/csv.js'
+import {csvRows, parseQueryRows, QUERY_FIELDS} from '../core/detect/csv.js'
 import type {DetectResult, HostFacts} from '../core/detect/detect.schema.js'
 import {identifyJetson, isJetsonModel, jetsonGpu} from '../core/detect/jetson.js'
 import {parseList} from '../core/detect/list.js'
@@ -154,7 +154,7 @@ async function detectLive(deps: DetectDeps, includeHost: boolean): Promise<Detec
     throw smiFailureError(failure ?? {kind: 'other', message: firstLine(answer)}, 'nvidia-smi failed')
   }
 
-  const rows = parseQueryRows(answer.stdout, fields)
+  const rows = parseQueryRows(csvRows(answer.stdout), fields)
   if (!rows) {
     throw new R1Error('R1_NVIDIA_SMI_FAILED', `nvidia-smi answered in an unexpected form: "${firstLine(answer)}"`, {
       suggestions: ['Run `nvidia-smi --query-gpu=index,name --format=csv` yourself to see what it prints.'],

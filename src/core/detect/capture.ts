@@ -3,7 +3,7 @@ import {R1Error} from '../errors.js'
 import {escapeControls} from '../text/sanitize.js'
 import type {GpuProfile} from '../profiles/gpu.schema.js'
 import {classifyGpus} from './classify.js'
-import {forgetRows, looksLikeCsvNoHeader, looksLikeCsvWithHeader, parseCsvNoHeader, parseCsvWithHeader, parseOwnQuery} from './csv.js'
+import {csvRows, looksLikeCsvNoHeader, looksLikeCsvWithHeader, parseCsvNoHeader, parseCsvWithHeader, parseOwnQuery} from './csv.js'
 import type {DetectResult} from './detect.schema.js'
 import {identifyJetson, jetsonGpu, jetsonTextsFromCapture, looksLikeJetson} from './jetson.js'
 import {looksLikeList, parseList} from './list.js'
@@ -56,14 +56,6 @@ function archHint(name: string | null): string | null {
 }
 
 export function parseCaptureText(text: string, catalog: readonly GpuProfile[]): ParsedCapture {
-  try {
-    return parseCaptureOnce(text, catalog)
-  } finally {
-    forgetRows()
-  }
-}
-
-function parseCaptureOnce(text: string, catalog: readonly GpuProfile[]): ParsedCapture {
   const base = {cudaVersion: null, driverVersion: null, interconnect: null, warnings: [] as string[]}
   const failure = recognizeSmiFailure(text)
   if (failure && !looksLikeList(text) && !looksLikeTable(text)) throw smiFailureError(failure, 'the capture is an nvidia-smi failure')
@@ -87,10 +79,11 @@ function parseCaptureOnce(text: string, catalog: readonly GpuProfile[]): ParsedC
     return with_('list', {gpus: l.gpus, warnings: l.extra.map((e) => `nvidia-smi also said: "${e}"`)})
   }
 
-  if (looksLikeCsvWithHeader(text)) return with_('query-csv', parseCsvWithHeader(text))
-  const own = parseOwnQuery(text)
+  const rows = csvRows(text)
+  if (looksLikeCsvWithHeader(rows)) return with_('query-csv', parseCsvWithHeader(rows))
+  const own = parseOwnQuery(rows)
   if (own) return with_('query-csv-noheader', own)
-  if (looksLikeCsvNoHeader(text)) return with_('query-csv-noheader', parseCsvNoHeader(text, catalog))
+  if (looksLikeCsvNoHeader(rows)) return with_('query-csv-noheader', parseCsvNoHeader(rows, catalog))
   const version = parseVersion(text)
   if (version) return with_('version', {...version, warnings: ['The capture names no GPU (it only gives the driver and CUDA versions).']})
   if (looksLikeJetson(text)) {

@@ -21,31 +21,18 @@ function headerField(cell: string): string | null {
   return m ? m[1].toLowerCase() : null
 }
 
-export function looksLikeCsvWithHeader(text: string): boolean {
-  const fields = (dataLines(text)[0] ?? ['']).map((c) => headerField(c))
+export function looksLikeCsvWithHeader(rows: CsvRows): boolean {
+  const fields = (rows[0] ?? ['']).map((c) => headerField(c))
   return fields.length > 0 && fields.every((f) => f !== null) && fields.some((f) => KNOWN_FIELDS.has(f as string))
 }
 
-/** The last text split, and its rows: several recognisers and one parser look at the same capture in turn. */
-let lastText: string | null = null
-let lastRows: string[][] = []
+/** A CSV capture's non-empty lines split into cells: split once, then read by the recognisers and parsers in turn. */
+export type CsvRows = readonly (readonly string[])[]
 
-/** Drop the remembered rows (parseCaptureText calls this when it is done with a capture). */
-export function forgetRows(): void {
-  lastText = null
-  lastRows = []
-}
-
-/** Non-empty lines split into cells; computed once per capture (each caller only reads the rows). */
-function dataLines(text: string): string[][] {
-  if (text !== lastText) {
-    const rows: string[][] = []
-    for (const line of text.split(/\r?\n/)) if (line.trim()) rows.push(splitRow(line))
-    lastText = text
-    lastRows = rows
-  }
-
-  return lastRows
+export function csvRows(text: string): CsvRows {
+  const rows: string[][] = []
+  for (const line of text.split(/\r?\n/)) if (line.trim()) rows.push(splitRow(line))
+  return rows
 }
 
 function nullable(v: string | undefined): string | null {
@@ -58,7 +45,7 @@ interface Rec {
   get(field: string): string | undefined
 }
 
-function recordOf(fields: readonly string[]): (cells: string[]) => Rec {
+function recordOf(fields: readonly string[]): (cells: readonly string[]) => Rec {
   const at = new Map<string, number>()
   for (const [j, f] of fields.entries()) if (!at.has(f)) at.set(f, j)
   return (cells) => ({
@@ -87,8 +74,8 @@ function fromRecord(rec: Rec, row: number): RawGpu {
   return g
 }
 
-export function parseCsvWithHeader(text: string): {gpus: RawGpu[]; driverVersion: string | null} {
-  const [header, ...rows] = dataLines(text)
+export function parseCsvWithHeader(lines: CsvRows): {gpus: RawGpu[]; driverVersion: string | null} {
+  const [header, ...rows] = lines
   const fields = header.map((c) => headerField(c) as string)
   const record = recordOf(fields)
   let driver: string | null = null
@@ -101,8 +88,7 @@ export function parseCsvWithHeader(text: string): {gpus: RawGpu[]; driverVersion
 }
 
 /** Rows of a noheader query whose field order is known (live: the fields r1 asked for). Null when they do not fit. */
-export function parseQueryRows(text: string, fields: readonly string[]): {gpus: RawGpu[]; driverVersion: string | null} | null {
-  const rows = dataLines(text)
+export function parseQueryRows(rows: CsvRows, fields: readonly string[]): {gpus: RawGpu[]; driverVersion: string | null} | null {
   if (!rows.every((r) => r.length === fields.length && (fields[0] !== 'index' || /^\d+$/.test(r[0])))) return null
   const record = recordOf(fields)
   let driver: string | null = null
@@ -115,17 +101,16 @@ export function parseQueryRows(text: string, fields: readonly string[]): {gpus: 
 }
 
 /** r1's own noheader query saved to a file: exactly QUERY_FIELDS or QUERY_FIELDS_NO_CC per row. */
-export function parseOwnQuery(text: string): {gpus: RawGpu[]; driverVersion: string | null} | null {
-  if (dataLines(text).length === 0) return null
-  return parseQueryRows(text, QUERY_FIELDS) ?? parseQueryRows(text, QUERY_FIELDS_NO_CC)
+export function parseOwnQuery(rows: CsvRows): {gpus: RawGpu[]; driverVersion: string | null} | null {
+  if (rows.length === 0) return null
+  return parseQueryRows(rows, QUERY_FIELDS) ?? parseQueryRows(rows, QUERY_FIELDS_NO_CC)
 }
 
 const NAME_CELL = /^(NVIDIA|GeForce|Tesla|Quadro|TITAN|GRID)\b/
 
-export function looksLikeCsvNoHeader(text: string): boolean {
+export function looksLikeCsvNoHeader(rows: CsvRows): boolean {
   // nvidia-smi never writes a NUL; device-tree files end in one (`cat model nv_tegra_release` joins them on one line).
-  if (text.includes('\0')) return false
-  const rows = dataLines(text)
+  if (rows.some((r) => r.some((c) => c.includes('\0')))) return false
   return rows.length > 0 && rows.every((r) => r.length >= 2 && r.length === rows[0].length && r.some((c) => NAME_CELL.test(c)))
 }
 
@@ -134,7 +119,7 @@ export function looksLikeCsvNoHeader(text: string): boolean {
  * "GPU-..." cell, memory.total the cell with "MiB" or else the one number within 3% of the catalog's size for
  * that name (never a guess among several).
  */
-export function parseCsvNoHeader(text: string, catalog: readonly GpuProfile[]): {gpus: RawGpu[]; warnings: string[]} {
+export function parseCsvNoHeader(rows: CsvRows, catalog: readonly GpuProfile[]): {gpus: RawGpu[]; warnings: string[]} {
   const warnings: string[] = []
   const profiles = new Map<string, GpuProfile | undefined>()
   const profileOf = (name: string) => {
@@ -142,7 +127,7 @@ export function parseCsvNoHeader(text: string, catalog: readonly GpuProfile[]): 
     return profiles.get(name)
   }
 
-  const gpus = dataLines(text).map((cells, i) => {
+  const gpus = rows.map((cells, i) => {
     const g = emptyGpu(i)
     g.name = cells.find((c) => NAME_CELL.test(c)) ?? null
     g.uuid = cells.find((c) => /^GPU-[0-9a-f-]+$/i.test(c)) ?? null
