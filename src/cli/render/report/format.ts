@@ -65,6 +65,28 @@ export function pickRateCells(p: ReportPick): [string, string] {
 }
 
 /** "deepseek-r1 FP8": a pick's model and checkpoint family, or "— nothing fits" (the reason is beside it, where there is room). */
+/**
+ * An --all row's cells after its fleet entry, in REPORT_COLUMNS order: checkpoint, context, engine, fits, layout,
+ * weights, KV, KV tokens, concurrency, ceiling, both costs, reason. `gib` follows the two memory figures.
+ */
+export function rowCells(r: ReportRow, gib = ''): string[] {
+  return [
+    r.checkpoint,
+    fmtContext(r.context),
+    r.engine,
+    r.fits ? 'yes' : 'no',
+    r.layout ?? '',
+    r.weightsGiB === null ? '' : `${fmtGiB(r.weightsGiB)}${gib}`,
+    r.kvCacheGiB === null ? '' : `${fmtGiB(r.kvCacheGiB)}${gib}`,
+    fmtTokens(r.kvCacheTokens, r.kvErrorBand),
+    fmtConc(r.maxConcurrency),
+    r.decodeTokensPerSecondCeiling === null ? '' : fmtInt(r.decodeTokensPerSecondCeiling),
+    fmtCost(r.costPerMillionTokensAtCeiling),
+    fmtCost(r.costPerMillionTokensMeasured),
+    r.reason ?? '',
+  ]
+}
+
 /** A disaggregated row's cells shared by every table form: fleet, context, checkpoint, ratio, per-node rates, modelled cost. */
 export function pdCells(d: ReportResult['disaggregated'][number]): {head: string[]; requests: string; modelledCost: string} {
   return {

@@ -7,7 +7,7 @@
  * --all, every row.
  */
 import type {FitCell, MemoryBar, ReportResult} from '../../../core/report/report.schema.js'
-import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, pickConc, pickLabel, pickRateCells} from './format.js'
+import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, pickConc, pickLabel, pickRateCells, rowCells} from './format.js'
 
 export function esc(s: string): string {
   return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;')
@@ -197,11 +197,10 @@ function rowsSection(result: ReportResult): string {
     return `<h2 id="rows">Every row</h2>\n<p class="meta">${esc(fmtInt(n))} rows (fleet entry × checkpoint × context × engine, with memory, KV capacity and the ceiling): <code>r1 report --all --format html</code>.</p>`
   }
 
+  // Left-aligned text columns and the ceiling's class, by rowCells' order after the fleet entry.
+  const classes = ['l', '', 'l', 'l', 'l', '', '', '', '', 'ceiling', '', '', 'l']
   const rows = allRows(result)
-    .map(
-      (r) =>
-        `<tr class="row ${r.fits ? 'fit' : 'nofit'}"><td class="l">${esc(r.fleet)}</td><td class="l">${esc(r.checkpoint)}</td><td>${esc(fmtContext(r.context))}</td><td class="l">${esc(r.engine)}</td><td class="l">${r.fits ? 'yes' : 'no'}</td><td class="l">${esc(r.layout ?? '')}</td><td>${esc(fmtGiB(r.weightsGiB))}</td><td>${esc(fmtGiB(r.kvCacheGiB))}</td><td>${esc(fmtTokens(r.kvCacheTokens, r.kvErrorBand))}</td><td>${esc(fmtConc(r.maxConcurrency))}</td><td class="ceiling">${r.decodeTokensPerSecondCeiling === null ? '' : esc(fmtInt(r.decodeTokensPerSecondCeiling))}</td><td>${esc(fmtCost(r.costPerMillionTokensAtCeiling))}</td><td>${esc(fmtCost(r.costPerMillionTokensMeasured))}</td><td class="l">${esc(r.reason ?? '')}</td></tr>`,
-    )
+    .map((r) => `<tr class="row ${r.fits ? 'fit' : 'nofit'}"><td class="l">${esc(r.fleet)}</td>${rowCells(r).map((c, i) => `<td${classes[i] ? ` class="${classes[i]}"` : ''}>${esc(c)}</td>`).join('')}</tr>`)
     .join('\n')
   return [
     `<h2 id="rows">Every row (${fmtInt(allRows(result).length)})</h2>`,

@@ -4,7 +4,7 @@
  * definition of the ceiling and the measured figures.
  */
 import type {ReportResult} from '../../../core/report/report.schema.js'
-import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, matrixContexts, matrixRows, pdCells, pickConc, pickLabel, pickRateCells} from './format.js'
+import {allRows, fmtContext, fmtCost, fmtGiB, fmtInt, matrixContexts, matrixRows, pdCells, pickConc, pickLabel, pickRateCells, rowCells} from './format.js'
 
 const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ')
 const line = (cells: string[]) => `| ${cells.map((c) => cell(c)).join(' | ')} |`
@@ -64,25 +64,7 @@ export function renderMarkdown(result: ReportResult): string {
       out.push(`## ${f.name}`, '', `${f.nodes > 1 ? `${f.nodes} nodes × ` : ''}${f.gpusPerNode} × ${f.gpu} (${f.architecture}, ${fmtGiB(f.memoryGiB)} GiB, ${fmtInt(f.bandwidthGBs)} GB/s), ${price}.`, '')
       out.push(line(['Checkpoint', 'Context', 'Engine', 'Fits', 'Layout', 'Weights GiB/GPU', 'KV GiB/GPU', 'KV tokens', 'Concurrency', 'Ceiling tok/s', '$/M tok at ceiling', '$/M tok measured', 'Reason']))
       out.push(line(['---', '---:', '---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']))
-      for (const r of allRows(result).filter((x) => x.fleet === f.name)) {
-        out.push(
-          line([
-            r.checkpoint,
-            fmtContext(r.context),
-            r.engine,
-            r.fits ? 'yes' : 'no',
-            r.layout ?? '',
-            fmtGiB(r.weightsGiB),
-            fmtGiB(r.kvCacheGiB),
-            fmtTokens(r.kvCacheTokens, r.kvErrorBand),
-            fmtConc(r.maxConcurrency),
-            r.decodeTokensPerSecondCeiling === null ? '' : fmtInt(r.decodeTokensPerSecondCeiling),
-            fmtCost(r.costPerMillionTokensAtCeiling),
-            fmtCost(r.costPerMillionTokensMeasured),
-            r.reason ?? '',
-          ]),
-        )
-      }
+      for (const r of allRows(result).filter((x) => x.fleet === f.name)) out.push(line(rowCells(r)))
 
       out.push('')
     }

@@ -5,7 +5,7 @@
  */
 import type {ReportResult} from '../../../core/report/report.schema.js'
 import {table, type TableColumn} from '../../style.js'
-import {allRows, fmtConc, fmtContext, fmtCost, fmtGiB, fmtInt, fmtTokens, matrixContexts, matrixRows, pdCells, pickConc, pickLabel, pickRateCells, splitLayoutShort} from './format.js'
+import {allRows, fmtContext, fmtCost, fmtInt, matrixContexts, matrixRows, pdCells, pickConc, pickLabel, pickRateCells, rowCells, splitLayoutShort} from './format.js'
 
 export const TABLE_HEADER = ['FLEET', 'CHECKPOINT', 'CTX', 'ENGINE', 'FITS', 'LAYOUT', 'WEIGHTS/GPU', 'KV/GPU', 'KV TOKENS', 'CONC', 'CEILING tok/s', '$/M tok AT CEILING', '$/M tok MEASURED', 'REASON']
 
@@ -109,22 +109,7 @@ function pdSection(result: ReportResult, options: TableOptions): string[] {
 }
 
 function allTable(result: ReportResult, options: TableOptions): string {
-  const rows = allRows(result).map((r) => [
-    r.fleet,
-    r.checkpoint,
-    fmtContext(r.context),
-    r.engine,
-    r.fits ? 'yes' : 'no',
-    r.layout ?? '',
-    r.weightsGiB === null ? '' : `${fmtGiB(r.weightsGiB)} GiB`,
-    r.kvCacheGiB === null ? '' : `${fmtGiB(r.kvCacheGiB)} GiB`,
-    fmtTokens(r.kvCacheTokens, r.kvErrorBand),
-    fmtConc(r.maxConcurrency),
-    r.decodeTokensPerSecondCeiling === null ? '' : fmtInt(r.decodeTokensPerSecondCeiling),
-    fmtCost(r.costPerMillionTokensAtCeiling),
-    fmtCost(r.costPerMillionTokensMeasured),
-    r.reason ?? '',
-  ])
+  const rows = allRows(result).map((r) => [r.fleet, ...rowCells(r, ' GiB')])
   return table(rows, {header: TABLE_HEADER, headers: options.headers, tty: options.tty, width: options.width})
 }
 
