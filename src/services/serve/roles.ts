@@ -20,7 +20,7 @@ import type {PlanCore} from '../../core/planner/types.js'
 import {formatDuration} from '../../core/serve/duration.js'
 import type {PreflightCheck} from '../../core/serve/preflight.js'
 import type {ServeResult} from '../../core/serve/serve.schema.js'
-import type {StopSignal} from '../../io/signals.js'
+import {holdOpen, type StopSignal} from '../../io/signals.js'
 import {findProfile, type Profile, result} from './command.js'
 import type {ServeDeps, ServeEvents, ServeOptions} from './deps.js'
 import {launch} from './launch.js'
@@ -202,7 +202,7 @@ export async function waitForBackends(deps: ServeDeps, options: ServeOptions, ev
     signalled = signal
     wake()
   })
-  const hold = setInterval(() => {}, 60_000)
+  const release = holdOpen()
   const interrupted = (): R1Error => new R1Error('R1_INTERRUPTED', `interrupted (${signalled}) while the router waited for its backends; nothing was started.`, {suggestions: []})
   try {
     while (pending.size > 0) {
@@ -225,7 +225,7 @@ export async function waitForBackends(deps: ServeDeps, options: ServeOptions, ev
       if (signalled) throw interrupted()
     }
   } finally {
-    clearInterval(hold)
+    release()
     uninstall()
   }
 }
